@@ -1,0 +1,67 @@
+"""Is this raw page possibly Japanese? Decided on bytes, before decoding and extraction.
+
+Extraction (trafilatura) is ~95% of a naive pipeline's run time and Japanese is ~5% of a crawl, so
+the Swallow corpus team decides on the raw HTML which pages are worth extracting. Their check is a
+``lang="ja"`` attribute or an n-gram classifier on ``<title>``. Ours counts *kana*, the one script
+only Japanese uses, directly in the bytes, in every encoding a Japanese page can arrive in:
+
+* UTF-8: hiragana and katakana (U+3040-U+30FF) are exactly the 3-byte sequences ``E3 81..83 xx``;
+* HTML numeric references such as ``&#x3042;`` / ``&#12354;`` (some CMSs write all text that way);
+* EUC-JP (rows ``A4``/``A5``) and Shift_JIS (``82 9F-F1``, ``83 40-96``) kana pairs, looked for only
+  when the page is not valid UTF-8-looking and no kana was found;
+* a declared Japanese legacy charset (Shift_JIS, EUC-JP, ISO-2022-JP, ...) or ``lang="ja"``.
+
+A page passes when any evidence reaches its threshold. False positives cost only an extraction
+(language ID still decides); false negatives lose Japanese text, so thresholds are low.
+Recall and skip rate are measured by ``bench/precheck_recall.py`` (see bench/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .decode import JA_CHARSET_LABELS, charset_from_content_type, charset_from_markup
+
+_UTF8_KANA_LEADS = (b"\xe3\x81", b"\xe3\x82", b"\xe3\x83")
+_ENTITY_KANA = re.compile(rb"&#(?:x0*30[4-9a-f][0-9a-f]|0*12(?:3[5-9]\d|4\d\d|5[0-3]\d|54[0-3]));", re.IGNORECASE)
+_EUC_KANA = re.compile(rb"\xa4[\xa1-\xf3]|\xa5[\xa1-\xf6]")
+_SJIS_KANA = re.compile(rb"\x82[\x9f-\xf1]|\x83[\x40-\x96]")
+_LANG_JA = re.compile(rb"""(?:\blang|content-language)\s*=\s*["']?\s*ja\b""", re.IGNORECASE)
+_ISO2022_ESC = (b"\x1b$B", b"\x1b$@", b"\x1b(J")
+
+
+@dataclass(frozen=True)
+class PrefilterResult:
+    keep: bool
+    evidence: str  # which rule said yes ("utf8_kana", "entity_kana", ...) or "none"
+    kana: int  # kana count found by the deciding rule (0 when decided by a declaration)
+
+
+def ja_prefilter(body: bytes, content_type: str | None = None, min_kana: int = 8, scan_bytes: int = 0) -> PrefilterResult:
+    """Cheap "can this page be Japanese?" on raw bytes.
+
+    ``scan_bytes`` limits the scan (0 = the whole body). Example: the UTF-8 page
+    ``<p>こんにちは、世界。</p>`` holds 5 hiragana -> 15 bytes starting E3 81/82/83 -> kana=5.
+    """
+    data = body[:scan_bytes] if scan_bytes else body
+    kana = data.count(_UTF8_KANA_LEADS[0]) + data.count(_UTF8_KANA_LEADS[1]) + data.count(_UTF8_KANA_LEADS[2])
+    if kana >= min_kana:
+        return PrefilterResult(True, "utf8_kana", kana)
+    declared = charset_from_content_type(content_type) or charset_from_markup(data)
+    if declared in JA_CHARSET_LABELS:
+        return PrefilterResult(True, "ja_charset", 0)
+    if b"&#" in data:
+        ent = len(_ENTITY_KANA.findall(data))
+        if ent >= min_kana:
+            return PrefilterResult(True, "entity_kana", ent)
+    if any(esc in data for esc in _ISO2022_ESC):
+        return PrefilterResult(True, "iso2022_escape", 0)
+    if declared in ("", "utf-8") or not declared.startswith(("utf", "gb", "big5", "euc-kr", "ks", "cp125", "koi", "iso-8859", "windows-125")):
+        # Undeclared (or oddly declared) legacy bytes: look for EUC-JP / Shift_JIS kana pairs.
+        n = max(len(_EUC_KANA.findall(data)), len(_SJIS_KANA.findall(data)))
+        if n >= min_kana:
+            return PrefilterResult(True, "legacy_kana", n)
+    if _LANG_JA.search(data[:4096]):
+        return PrefilterResult(True, "lang_attr", kana)
+    return PrefilterResult(False, "none", kana)
