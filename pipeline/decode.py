@@ -146,6 +146,11 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
             if hit:
                 return Decoded(hit[0], hit[1], source)
 
+    # ISO-2022-JP is 7-bit, so it also "decodes" as UTF-8: its escape sequences decide first.
+    if (b"\x1b$B" in body or b"\x1b$@" in body) and "iso-2022-jp" not in tried:
+        hit = _try_strict(body, "iso-2022-jp")
+        if hit:
+            return Decoded(hit[0], hit[1], "detected")
     # Nothing declared, or the declaration lied. UTF-8 is by far the most common truth: try it first
     # (strict UTF-8 success on non-UTF-8 bytes is vanishingly rare for Japanese text).
     if "utf-8" not in tried:

@@ -31,6 +31,18 @@ _LANG_JA = re.compile(rb"""(?:\blang|content-language)\s*=\s*["']?\s*ja\b""", re
 _ISO2022_ESC = (b"\x1b$B", b"\x1b$@", b"\x1b(J")
 
 
+def _looks_utf8(data: bytes, sample: int = 65536) -> bool:
+    head = data[:sample]
+    for cut in range(4):  # the sample may end inside a multi-byte character
+        try:
+            head[: len(head) - cut].decode("utf-8")
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - cut - 4:
+                return False
+    return False
+
+
 @dataclass(frozen=True)
 class PrefilterResult:
     keep: bool
@@ -57,8 +69,9 @@ def ja_prefilter(body: bytes, content_type: str | None = None, min_kana: int = 8
             return PrefilterResult(True, "entity_kana", ent)
     if any(esc in data for esc in _ISO2022_ESC):
         return PrefilterResult(True, "iso2022_escape", 0)
-    if declared in ("", "utf-8") or not declared.startswith(("utf", "gb", "big5", "euc-kr", "ks", "cp125", "koi", "iso-8859", "windows-125")):
-        # Undeclared (or oddly declared) legacy bytes: look for EUC-JP / Shift_JIS kana pairs.
+    if not declared.startswith(("utf", "gb", "big5", "euc-kr", "ks", "cp125", "koi", "iso-8859", "windows-125")) and not _looks_utf8(data):
+        # Undeclared (or oddly declared) non-UTF-8 bytes: look for EUC-JP / Shift_JIS kana pairs.
+        # (Never on UTF-8: its continuation bytes form the same pairs in Chinese text.)
         n = max(len(_EUC_KANA.findall(data)), len(_SJIS_KANA.findall(data)))
         if n >= min_kana:
             return PrefilterResult(True, "legacy_kana", n)

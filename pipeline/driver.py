@@ -1,0 +1,175 @@
+"""The Ray driver: one task per WARC file, statistics merged into one funnel per run.
+
+``ray.init()`` with no address starts a local cluster; ``RAY_ADDRESS`` (or ``ray job submit``)
+runs the same code on a real one. Ray retries a task whose worker died (``max_retries``); a
+task that fails on its input returns a failure record instead of raising, so one bad file never
+stops the job and is retried on the next run (its shard was never marked done).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .annotate import STAGES, annotate_warc, is_done
+from .config import AnnotateConfig
+from .inputs import is_remote
+from .shard_writer import write_json_atomic
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _annotate_one(input_path: str, out_dir: str, config: AnnotateConfig, progress=None) -> dict:
+    if not is_remote(input_path) and not os.path.exists(input_path):
+        return {"input": input_path, "failed": "input_missing", "detail": "no such file"}
+    try:
+        return annotate_warc(input_path, out_dir, config, progress=progress)
+    except Exception as exc:  # a bug or an unreadable input: report it, keep the job going
+        return {"input": input_path, "failed": "task_error", "detail": f"{type(exc).__name__}: {exc}"}
+
+
+def merge_stats(results: list[dict]) -> dict:
+    dropped: Counter[str] = Counter()
+    seconds: Counter[str] = Counter()
+    evidence: Counter[str] = Counter()
+    charsets: Counter[str] = Counter()
+    records_in = kept = 0
+    failed = []
+    failures = []
+    for r in results:
+        if "failed" in r:
+            failed.append(r)
+            continue
+        records_in += r["records_in"]
+        kept += r["kept"]
+        dropped.update(r["dropped"])
+        seconds.update(r["seconds"])
+        evidence.update(r.get("prefilter_evidence", {}))
+        charsets.update(r.get("charsets", {}))
+        failures.extend({"input": r["input"], **f} for f in r.get("failures", []))
+    return {
+        "inputs": len(results),
+        "inputs_done": len(results) - len(failed),
+        "inputs_skipped_already_done": sum(1 for r in results if r.get("skipped")),
+        "inputs_failed": failed,
+        "records_in": records_in,
+        "kept": kept,
+        "dropped": dict(sorted(dropped.items(), key=lambda kv: -kv[1])),
+        "prefilter_evidence": dict(sorted(evidence.items())),
+        "charsets": dict(sorted(charsets.items())),
+        "seconds_by_stage_summed_over_workers": {k: round(seconds[k], 3) for k in (*STAGES, "total")},
+        "failures": failures[:1000],
+    }
+
+
+def _run_local(inputs: list[str], out_dir: str, config: AnnotateConfig, show_progress: bool) -> list[dict]:
+    results = []
+    bar = tqdm(total=len(inputs), unit="warc", disable=not show_progress, desc="annotate")
+    records = [0]
+
+    def progress(n: int) -> None:
+        records[0] += n
+        bar.set_postfix(records=records[0])
+
+    for path in inputs:
+        results.append(_annotate_one(path, out_dir, config, progress))
+        bar.update(1)
+    bar.close()
+    return results
+
+
+def _init_ray(num_cpus: int | None) -> float:
+    import ray
+
+    t = time.perf_counter()
+    if not ray.is_initialized():
+        address = os.environ.get("RAY_ADDRESS")
+        kwargs: dict = {"include_dashboard": False, "logging_level": "WARNING", "log_to_driver": True}
+        if address:
+            # A real cluster: ship this package (code + the LID model) to the workers.
+            kwargs["runtime_env"] = {"py_modules": [str(PACKAGE_DIR)]}
+            ray.init(address=address, **kwargs)
+        else:
+            ray.init(num_cpus=num_cpus, **kwargs)
+    return time.perf_counter() - t
+
+
+def _run_ray(inputs: list[str], out_dir: str, config: AnnotateConfig, show_progress: bool, num_cpus: int | None, max_retries: int) -> tuple[list[dict], float]:
+    import ray
+
+    startup = _init_ray(num_cpus)
+
+    @ray.remote
+    class Progress:
+        def __init__(self):
+            self.records = 0
+
+        def add(self, n: int) -> None:
+            self.records += n
+
+        def get(self) -> int:
+            return self.records
+
+    @ray.remote(max_retries=max_retries, num_cpus=1)
+    def annotate_task(path: str, out: str, cfg: AnnotateConfig, counter) -> dict:
+        return _annotate_one(path, out, cfg, progress=lambda n: counter.add.remote(n))
+
+    counter = Progress.remote()
+    refs = {annotate_task.remote(p, out_dir, config, counter): i for i, p in enumerate(inputs)}
+    results: list[dict | None] = [None] * len(inputs)
+    pending = list(refs)
+    bar = tqdm(total=len(inputs), unit="warc", disable=not show_progress, desc="annotate")
+    while pending:
+        done, pending = ray.wait(pending, num_returns=len(pending), timeout=0.5)
+        for ref in done:
+            i = refs[ref]
+            try:
+                results[i] = ray.get(ref)
+            except Exception as exc:  # the worker died max_retries + 1 times
+                results[i] = {"input": inputs[i], "failed": "worker_lost", "detail": f"{type(exc).__name__}: {exc}"}
+            bar.update(1)
+        if show_progress:
+            bar.set_postfix(records=ray.get(counter.get.remote()))
+    bar.close()
+    return [r for r in results if r is not None], startup
+
+
+def run_annotate(
+    inputs: list[str],
+    out_dir: str | Path,
+    config: AnnotateConfig = AnnotateConfig(),
+    executor: str = "ray",
+    num_cpus: int | None = None,
+    show_progress: bool = True,
+    max_retries: int = 3,
+) -> dict:
+    """Annotate every input into ``out_dir/shards`` and write ``out_dir/funnel.json``."""
+    out_dir = str(out_dir)
+    Path(out_dir, "shards").mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    already = sum(1 for p in inputs if is_done(p, out_dir))
+    startup = 0.0
+    if executor == "local":
+        results = _run_local(inputs, out_dir, config, show_progress)
+    elif executor == "ray":
+        results, startup = _run_ray(inputs, out_dir, config, show_progress, num_cpus, max_retries)
+    else:
+        raise ValueError(f"unknown executor {executor!r} (ray | local)")
+    summary = merge_stats(results) | {
+        "executor": executor,
+        "ray_startup_seconds": round(startup, 3),
+        "wall_seconds": round(time.perf_counter() - started, 3),
+        "inputs_already_done_at_start": already,
+        "config": config.to_dict(),
+    }
+    write_json_atomic(Path(out_dir) / "funnel.json", summary)
+    return summary
+
+
+def load_funnel(out_dir: str | Path) -> dict:
+    return json.loads(Path(out_dir, "funnel.json").read_text(encoding="utf-8"))
