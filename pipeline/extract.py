@@ -12,11 +12,15 @@ tasks and the CLI do); elsewhere extraction runs without a limit.
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from contextlib import contextmanager
 
 TRAFILATURA_SETTINGS: dict = {"include_comments": False}
+
+# trafilatura logs every unparseable page at ERROR; the funnel counts them (no_text) instead.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
 class ExtractTimeout(Exception):
