@@ -16,7 +16,7 @@ BASE_COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("warc_file", pa.string(), "the input WARC as given (path or URL)"),
     ("warc_offset", pa.int64(), "byte offset of the record in the (compressed) WARC"),
     ("warc_record_id", pa.string(), "WARC-Record-ID"),
-    ("crawl_date", pa.timestamp("s", tz="UTC"), "WARC-Date; null when the header is invalid"),
+    ("crawl_date", pa.timestamp("ms", tz="UTC"), "WARC-Date; null when the header is invalid"),
     ("content_type", pa.string(), "HTTP Content-Type header"),
     ("charset", pa.string(), "Python codec the page was decoded with (cp932, euc_jp, utf-8, ...)"),
     ("charset_source", pa.string(), "where the charset came from: header | meta | bom | detected | fallback"),
