@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import re
 import sys
@@ -221,6 +222,7 @@ def main(argv=None) -> int:
         "timing": "extraction call only, single process, after one warm-up call; configs interleaved over --repeats rounds, docs_per_s from the fastest round",
         "input_bytes": total_bytes,
         "shipped_settings": TRAFILATURA_SETTINGS,
+        "pipeline_extract_sha256": hashlib.sha256((REPO / "pipeline" / "extract.py").read_bytes()).hexdigest()[:12],
         "configs": results,
         "wall_seconds": round(time.time() - t_start, 1),
     }
