@@ -188,3 +188,11 @@ def test_paths_lists_globs_and_remote_urls(tmp_path, fixtures):
         str(tmp_path / "b.warc.gz"),
         "s3://commoncrawl/crawl-data/x.warc.gz",
     ]
+
+
+def test_extraction_time_limit_counts_timeouts_and_the_job_goes_on(tmp_path, fixtures):
+    warc = str(fixtures / "warc" / "clueweb-quirk.warc.gz")
+    stats = annotate_warc(warc, tmp_path, AnnotateConfig(extract_timeout_s=0.0005))
+    assert stats["dropped"].get("extract_timeout", 0) >= 20  # a 0.5 ms limit stops (nearly) every page
+    assert stats["kept"] + stats["dropped"]["extract_timeout"] == 29
+    assert any(f["reason"] == "extract_timeout" and f["offset"] > 0 for f in stats["failures"])

@@ -44,3 +44,14 @@ def test_utf8_continuation_bytes_are_not_mistaken_for_euc_kana():
 
 def test_lang_attribute_alone_is_enough():
     assert ja_prefilter(b'<html lang="ja"><body>Tokyo</body></html>').evidence == "lang_attr"
+
+
+def test_short_undeclared_euc_jp_page_passes_on_kana_share(fixtures):
+    # 39 bytes, only 「ログイン」 (4 kana) in EUC-JP with no declaration: below min_kana=8, but every
+    # non-ASCII byte pair is kana, which GB-encoded Chinese never looks like.
+    body = (fixtures / "charsets" / "euc-jp.undeclared-short.mozilla.html").read_bytes()
+    assert len(body) == 39
+    result = ja_prefilter(body)
+    assert (result.keep, result.evidence, result.kana) == (True, "legacy_kana", 4)
+    chinese = ("<p>" + "北京时间今天上午国家统计局发布数据" * 5 + "</p>").encode("gb18030")
+    assert not ja_prefilter(chinese).keep
