@@ -170,6 +170,9 @@ def split_sentences(text: str) -> list[str]:
     ``。．！？!?`` (a run such as ``!?`` or ``。。。`` stays with its sentence); a line's unterminated
     remainder is a sentence too. Sentences are stripped; empty ones are dropped.
 
+    Swallow's code (``re_sentence = [^。．！？!?]+[。．！？!?]?``) keeps only the first terminator of a run
+    (the rest is dropped, so "本当!?" measures 3 there, 4 here) and does not strip sentences.
+
     >>> split_sentences("今日は晴れ。明日は？\\n「本当!?」と彼は言った")
     ['今日は晴れ。', '明日は？', '「本当!?', '」と彼は言った']
     """
@@ -349,6 +352,9 @@ def repetition_signals(text: str) -> dict[str, int | float]:
     - ``dup_line_frac``: lines equal to an earlier line / lines.
     - ``dup_line_char_frac``: characters of those repeated lines / ``n_chars``.
     - ``dup_sentence_frac``, ``dup_sentence_char_frac``: the same over :func:`split_sentences`.
+
+    (Swallow's code counts over unstripped lines including blank ones, which then "duplicate" each
+    other, and divides characters by the total length of the lines / sentences instead of ``n_chars``.)
 
     Character n-grams over the raw text (Gopher and datatrove definitions, words replaced by characters):
 

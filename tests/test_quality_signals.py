@@ -326,9 +326,10 @@ def test_symbol_ratio_counts_symbols_and_gophers_hash_and_ellipsis_not_the_middl
 
 
 def test_article_lines():
-    # Three non-blank lines ending in 。 or ？; the last one (22 characters) is short.
+    # Three non-blank lines, ending in 。 and 」 and ？; only the last one (22 characters) is short.
     s = line_signals(ARTICLE)
-    assert (s["n_lines"], s["short_line_frac"], s["punct_end_line_frac"], s["bullet_line_frac"]) == (3, 1 / 3, 1.0, 0.0)
+    assert (s["n_lines"], s["short_line_frac"]) == (3, 1 / 3)
+    assert (s["punct_end_line_frac"], s["bullet_line_frac"]) == (1.0, 0.0)
 
 
 # --- all together -----------------------------------------------------------------------------------------
