@@ -25,8 +25,12 @@ TRAFILATURA_SETTINGS: dict = {"include_comments": False, "favor_recall": True}
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
-class ExtractTimeout(Exception):
-    """Extraction of one record ran past its time limit."""
+class ExtractTimeout(BaseException):
+    """Extraction of one record ran past its time limit.
+
+    A BaseException on purpose: trafilatura wraps steps in ``except Exception`` and would swallow
+    an ordinary exception raised from the alarm handler, turning a timeout into partial output.
+    """
 
 
 @contextmanager
