@@ -2,7 +2,8 @@
 
 The WARC: request/response/metadata triplets like Common Crawl, one gzip member per record,
 ~5% of responses Japanese pages (from data/sample/sample.warc.gz), the rest the sample's real
-non-Japanese pages, non-HTML responses and redirects, repeated under distinct URLs/record ids.
+non-Japanese HTML pages (90%) and its non-HTML responses, redirects and 404s (10%), repeated under
+distinct URLs/record ids.
 
 Measured in one run, one core (Ray local cluster with num_cpus=1; the others in this process):
   (a) our annotate path: read -> pre-check -> decode -> trafilatura -> fastText -> signals -> Parquet
@@ -46,9 +47,9 @@ def _member(headers: list[tuple[str, str]], block: bytes) -> bytes:
     return gzip.compress(head.encode("utf-8") + block + b"\r\n\r\n", mtime=0)
 
 
-def load_responses(sample: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
-    """(Japanese, other) response blocks of the sample, split by the full path's verdict."""
-    ja, other = [], []
+def load_responses(sample: Path) -> tuple[list, list, list]:
+    """(Japanese, other HTML 200, everything else) response blocks of the sample."""
+    ja, other, misc = [], [], []
     config = AnnotateConfig()
     pages = {}
     for item in read_warc(str(sample), config):
@@ -66,16 +67,20 @@ def load_responses(sample: Path) -> tuple[list[tuple[str, bytes]], list[tuple[st
                 is_ja = label == "ja" and score >= config.lid_min_score
             except DecodeError:
                 pass
-        (ja if is_ja else other).append((uri, block))
-    return ja, other
+        (ja if is_ja else other if page is not None else misc).append((uri, block))
+    return ja, other, misc
 
 
-def build_cc_like_warc(sample: Path, out: Path, n_records: int, ja_share: float, seed: int = 0) -> dict:
-    ja, other = load_responses(sample)
+def build_cc_like_warc(sample: Path, out: Path, n_records: int, ja_share: float, misc_share: float = 0.1, seed: int = 0) -> dict:
+    """``misc_share`` of the non-Japanese responses are non-HTML / non-200 (Common Crawl stores
+    mostly HTML 200 responses; redirects, 404s and other types are the minority)."""
+    ja, other, misc = load_responses(sample)
     rnd = random.Random(seed)
     n_triplets = n_records // 3
     n_ja = round(n_triplets * ja_share)
-    chosen = [rnd.choice(ja) for _ in range(n_ja)] + [rnd.choice(other) for _ in range(n_triplets - n_ja)]
+    n_misc = round((n_triplets - n_ja) * misc_share)
+    chosen = ([rnd.choice(ja) for _ in range(n_ja)] + [rnd.choice(misc) for _ in range(n_misc)]
+              + [rnd.choice(other) for _ in range(n_triplets - n_ja - n_misc)])
     rnd.shuffle(chosen)
     date = datetime(2024, 5, 18, tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +94,8 @@ def build_cc_like_warc(sample: Path, out: Path, n_records: int, ja_share: float,
             fh.write(_member([("WARC-Type", "response"), ("WARC-Target-URI", url), ("WARC-Date", date), ("WARC-Record-ID", rid(1)), ("Content-Type", "application/http; msgtype=response")], block))
             fh.write(_member([("WARC-Type", "metadata"), ("WARC-Target-URI", url), ("WARC-Date", date), ("WARC-Record-ID", rid(2)), ("Content-Type", "application/warc-fields")], b"fetchTimeMs: 120\r\n"))
     return {"records": 1 + 3 * len(chosen), "responses": len(chosen), "japanese_responses": n_ja, "bytes": out.stat().st_size,
-            "distinct_japanese_pages": len(ja), "distinct_other_responses": len(other)}
+            "non_html_or_non_200_responses": n_misc,
+            "distinct_japanese_pages": len(ja), "distinct_other_html_pages": len(other), "distinct_misc_responses": len(misc)}
 
 
 def time_it(fn) -> tuple[float, object]:

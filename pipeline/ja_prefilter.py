@@ -63,7 +63,10 @@ def ja_prefilter(body: bytes, content_type: str | None = None, min_kana: int = 8
     ``<p>こんにちは、世界。</p>`` holds 5 hiragana -> 15 bytes starting E3 81/82/83 -> kana=5.
     """
     data = body[:scan_bytes] if scan_bytes else body
-    kana = data.count(_UTF8_KANA_LEADS[0]) + data.count(_UTF8_KANA_LEADS[1]) + data.count(_UTF8_KANA_LEADS[2])
+    # One pass for the lead byte first: most non-Japanese pages have almost no E3 bytes at all.
+    kana = 0
+    if data.count(b"\xe3") >= min_kana:
+        kana = data.count(_UTF8_KANA_LEADS[0]) + data.count(_UTF8_KANA_LEADS[1]) + data.count(_UTF8_KANA_LEADS[2])
     if kana >= min_kana:
         return PrefilterResult(True, "utf8_kana", kana)
     declared = charset_from_content_type(content_type) or charset_from_markup(data)
@@ -73,7 +76,7 @@ def ja_prefilter(body: bytes, content_type: str | None = None, min_kana: int = 8
         ent = len(_ENTITY_KANA.findall(data))
         if ent >= min_kana:
             return PrefilterResult(True, "entity_kana", ent)
-    if any(esc in data for esc in _ISO2022_ESC):
+    if b"\x1b" in data and any(esc in data for esc in _ISO2022_ESC):
         return PrefilterResult(True, "iso2022_escape", 0)
     if not declared.startswith(("utf", "gb", "big5", "euc-kr", "ks", "cp125", "koi", "iso-8859", "windows-125")) and not _looks_utf8(data):
         # Undeclared (or oddly declared) non-UTF-8 bytes: look for EUC-JP / Shift_JIS kana pairs.
