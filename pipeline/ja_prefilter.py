@@ -87,6 +87,7 @@ def ja_prefilter(body: bytes, content_type: str | None = None, min_kana: int = 8
         # <= 0.02 on GB-encoded Chinese (bench/results/precheck_recall.json, legacy_pair_ratio).
         if n >= min_kana or (n >= 2 and 2 * n >= 0.1 * _non_ascii(data)):
             return PrefilterResult(True, "legacy_kana", n)
-    if _LANG_JA.search(data[:4096]):
+    head = data[:4096]
+    if (b"ja" in head or b"JA" in head or b"Ja" in head) and _LANG_JA.search(head):
         return PrefilterResult(True, "lang_attr", kana)
     return PrefilterResult(False, "none", kana)
