@@ -25,8 +25,21 @@ def main(argv: list[str] | None = None) -> int:
     ann.add_argument("--no-progress", action="store_true")
     ann.add_argument("-v", "--verbose", action="store_true", help="log every bad record with file and offset")
 
+    sel = sub.add_parser("select", help="apply a filtering variant to annotated shards (+ report)")
+    sel.add_argument("variant", help="variant name (pipeline/variants/<name>.yaml) or path to a .yaml")
+    sel.add_argument("--run", default="out/sample", help="run directory holding shards/ (and dedup/)")
+    sel.add_argument("--executor", choices=("ray", "local"), default="ray")
+
+    diff = sub.add_parser("select-diff", help="compare two selected variants side by side")
+    diff.add_argument("a")
+    diff.add_argument("b")
+    diff.add_argument("--run", default="out/sample")
+
+    ded = sub.add_parser("dedup", help="MinHash + exact dedup over shards (see python -m pipeline dedup -h)", add_help=False)
+    ded.add_argument("rest", nargs=argparse.REMAINDER)
+
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "annotate":
         from .driver import run_annotate
 
@@ -39,7 +52,52 @@ def main(argv: list[str] | None = None) -> int:
         brief["inputs_failed"] = [(f["input"], f["failed"]) for f in summary["inputs_failed"]]
         print(json.dumps(brief, ensure_ascii=False, indent=1))
         return 1 if summary["inputs_failed"] and summary["inputs_done"] == 0 else 0
+    if args.command == "select":
+        return _select(args)
+    if args.command == "select-diff":
+        return _select_diff(args)
+    if args.command == "dedup":
+        from .dedup import main as dedup_main
+
+        return dedup_main(args.rest)
     return 2
+
+
+def _select(args) -> int:
+    from .select import available_columns, run_select
+    from .select_report import write_sweep
+    from .variants import VariantError, expand_sweep, load_variant
+
+    try:
+        variant = load_variant(args.variant, available_columns(args.run))
+        reports = [run_select(v, args.run, executor=args.executor) for v in expand_sweep(variant)]
+    except VariantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if variant.sweep:
+        write_sweep(variant, reports, args.run)
+    for r in reports:
+        print(f"{r['variant']['name']}: kept {r['docs_kept']}/{r['docs_in']} documents, {r['chars_kept']}/{r['chars_in']} characters "
+              f"-> {args.run}/variants/{r['variant']['name']}/report.md")
+    return 0
+
+
+def _select_diff(args) -> int:
+    from pathlib import Path
+
+    from .select import kept_ids, load_report
+    from .select_report import diff_samples, write_diff
+
+    try:
+        a, b = load_report(args.run, args.a), load_report(args.run, args.b)
+    except FileNotFoundError as exc:
+        print(f"error: {exc.filename} missing: run `make select VARIANT=...` for both variants first", file=sys.stderr)
+        return 2
+    ids_a, ids_b = kept_ids(args.run, args.a), kept_ids(args.run, args.b)
+    out = Path(args.run) / "variants" / f"diff-{args.a}-vs-{args.b}.md"
+    d = write_diff(a, b, ids_a, ids_b, diff_samples(args.run, ids_a, ids_b), out)
+    print(f"{d['a']}: {d['kept']['a']} kept, {d['b']}: {d['kept']['b']} kept, both {d['kept_by_both']} -> {out}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,166 @@
+"""Variants as data: validation with file:line errors, exact rule counts, determinism, reports."""
+
+import json
+import textwrap
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.schema import SHARD_SCHEMA
+from pipeline.select import available_columns, choose_representatives, kept_ids, run_select
+from pipeline.variants import VariantError, expand_sweep, load_variant
+
+COLUMNS = {f.name: f.type for f in SHARD_SCHEMA}
+
+
+def write_shard(path, rows):
+    """A shard with the real schema; unspecified columns get zero / empty values."""
+    full = []
+    for i, r in enumerate(rows):
+        row = {}
+        for f in SHARD_SCHEMA:
+            if pa.types.is_string(f.type):
+                row[f.name] = ""
+            elif pa.types.is_timestamp(f.type):
+                row[f.name] = None
+            elif pa.types.is_list(f.type):
+                row[f.name] = []
+            elif pa.types.is_boolean(f.type):
+                row[f.name] = False
+            else:
+                row[f.name] = 0
+        row.update({"doc_id": f"d{i}", "url": f"https://example.jp/{i}", "text": f"本文{i}"}, **r)
+        full.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(full, schema=SHARD_SCHEMA), path)
+
+
+def variant_file(tmp_path, name, body):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+# Six documents, two rules. letters >= 400 fails for d0, d1, d2; hiragana >= 0.2 fails for d2, d3.
+# So: removed(letters)=3, removed(hiragana)=2, only(letters)=2 (d0, d1), only(hiragana)=1 (d3),
+# overlap=1 (d2), kept = d4, d5.
+HAND_ROWS = [
+    {"n_letters": 100, "hiragana_frac": 0.5, "n_chars": 110},
+    {"n_letters": 399, "hiragana_frac": 0.3, "n_chars": 420},
+    {"n_letters": 50, "hiragana_frac": 0.1, "n_chars": 60},
+    {"n_letters": 800, "hiragana_frac": 0.19, "n_chars": 900},
+    {"n_letters": 400, "hiragana_frac": 0.2, "n_chars": 450},
+    {"n_letters": 1200, "hiragana_frac": 0.4, "n_chars": 1300},
+]
+TWO_RULES = """\
+    description: two Swallow rules
+    dedup: false
+    rules:
+      letters:  {signal: n_letters, min: 400}
+      hiragana: {signal: hiragana_frac, min: 0.2}
+"""
+
+
+@pytest.fixture
+def hand_run(tmp_path):
+    write_shard(tmp_path / "run" / "shards" / "a.parquet", HAND_ROWS[:3])
+    write_shard(tmp_path / "run" / "shards" / "b.parquet", HAND_ROWS[3:])
+    # doc ids must be unique across shards
+    t = pq.read_table(tmp_path / "run" / "shards" / "b.parquet")
+    t = t.set_column(0, "doc_id", pa.array(["d3", "d4", "d5"]))
+    pq.write_table(t, tmp_path / "run" / "shards" / "b.parquet")
+    return tmp_path / "run"
+
+
+def test_only_this_rule_counts_are_exact_on_a_hand_made_shard(hand_run, tmp_path):
+    variant = load_variant(str(variant_file(tmp_path, "two", TWO_RULES)), COLUMNS)
+    report = run_select(variant, hand_run, executor="local")
+    rules = report["rules"]
+    assert (rules["letters"]["removed"], rules["letters"]["removed_only_by_this_rule"]) == (3, 2)
+    assert (rules["hiragana"]["removed"], rules["hiragana"]["removed_only_by_this_rule"]) == (2, 1)
+    assert report["overlap"]["matrix"] == [[3, 1], [1, 2]]
+    assert rules["letters"]["removed_chars"] == 110 + 420 + 60
+    assert rules["letters"]["removed_chars_only_by_this_rule"] == 110 + 420
+    for rule in rules.values():
+        assert rule["kept"] + rule["removed"] == report["docs_in"] == 6
+    assert report["docs_kept"] == 2 and report["chars_kept"] == 450 + 1300
+    assert kept_ids(hand_run, "two") == {"d4", "d5"}
+    shard = pq.read_table(hand_run / "variants" / "two" / "shards" / "b.parquet")
+    assert shard.column("variant").to_pylist() == ["two", "two"]
+    md = (hand_run / "variants" / "two" / "report.md").read_text()
+    assert "| letters | n_letters >= 400 | 3 (50.0%) | 2 | 590 | 530 |" in md
+    assert "<https://example.jp/0> — 本文0" in md  # removed documents are there to read
+    assert (hand_run / "variants" / "two" / "removed_by_rule.png").stat().st_size > 1000
+
+
+def test_selection_is_deterministic(hand_run, tmp_path):
+    variant = load_variant(str(variant_file(tmp_path, "two", TWO_RULES)), COLUMNS)
+    first = run_select(variant, hand_run, executor="local")
+    a = (hand_run / "variants" / "two" / "shards" / "b.parquet").read_bytes()
+    second = run_select(variant, hand_run, executor="local")
+    for r in (first, second):
+        r.pop("seconds")
+    assert first == second
+    assert (hand_run / "variants" / "two" / "shards" / "b.parquet").read_bytes() == a
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("rules:\n  x: {signal: n_leters, min: 400}\n", r"bad.yaml:2: rule 'x': unknown signal 'n_leters'"),
+        ("rules:\n  x: {signal: n_letters, min: lots}\n", r"bad.yaml:2: rule 'x': min must be a number"),
+        ("rules:\n  x:\n    signal: hiragana_frac\n    min: 0.5\n    max: 0.2\n", r"bad.yaml:3: rule 'x': impossible range"),
+        ("rules:\n  x: {signal: hiragana_frac, max: 1.5}\n", r"bad.yaml:2: rule 'x': hiragana_frac is a fraction"),
+        ("rules:\n  x: {signal: url, min: 3}\n", r"bad.yaml:2: rule 'x': min needs a numeric signal"),
+        ("rules:\n  x: {signal: n_letters, minimum: 3}\n", r"bad.yaml:2: rule 'x': unknown key 'minimum'"),
+        ("description: x\nrulez: {}\n", r"bad.yaml:2: unknown key 'rulez'"),
+        ("inherits: default\nremove: [no_such_rule]\n", r"bad.yaml:2: remove: no inherited rule 'no_such_rule'"),
+        ("dedup: sometimes\n", r"bad.yaml:1: dedup must be"),
+    ],
+)
+def test_a_bad_variant_fails_before_any_work_naming_file_and_line(tmp_path, body, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(VariantError, match=message):
+        load_variant(str(path), COLUMNS)
+
+
+def test_shipped_variants_load_and_inherit():
+    for name in ("none", "lenient", "default", "strict", "default-no-dedup", "default-no-max-sentence", "swallow-v1-code", "sweep-min-letters"):
+        load_variant(name, COLUMNS)
+    default = load_variant("default", COLUMNS)
+    strict = load_variant("strict", COLUMNS)
+    assert default.rules["letters"].min == 400 and strict.rules["letters"].min == 600
+    assert set(default.rules) < set(strict.rules) and strict.parents == ["default"]
+    assert "sentence_len_max" not in load_variant("lenient", COLUMNS).rules
+    assert load_variant("default-no-dedup", COLUMNS).dedup is None and default.dedup == "newest"
+    sweep = expand_sweep(load_variant("sweep-min-letters", COLUMNS))
+    assert [v.rules["letters"].min for v in sweep] == [0, 100, 200, 400, 800, 1600]
+    assert sweep[2].name == "sweep-min-letters@letters.min=200"
+
+
+def test_dedup_keeps_one_representative_among_kept_documents():
+    # cluster 7: three copies; the newest wins (Swallow v2); ties broken by length, then doc id.
+    members = [(7, "old", 1_000, 500), (7, "new", 3_000, 100), (7, "mid", 2_000, 900), (9, "alone", 5, 5)]
+    assert choose_representatives(members, "newest") == {"old", "mid"}
+    assert choose_representatives(members, "oldest") == {"new", "mid"}
+    assert choose_representatives(members, "longest") == {"old", "new"}
+    assert choose_representatives([(1, "b", None, 10), (1, "a", None, 10)], "newest") == {"b"}
+
+
+def test_dedup_variant_without_cluster_table_says_what_to_run(hand_run):
+    variant = load_variant("default", available_columns(hand_run))
+    with pytest.raises(VariantError, match="make dedup"):
+        run_select(variant, hand_run, executor="local")
+
+
+def test_list_signal_rules(tmp_path):
+    from pipeline.select import rule_pass
+    from pipeline.variants import Rule
+
+    t = pa.table({"cats": pa.array([["adult"], [], ["news", "gambling"], None], pa.list_(pa.string()))})
+    assert rule_pass(t, Rule("h", "cats", none_of=["adult", "gambling"])).tolist() == [False, True, False, False]
+    assert rule_pass(t, Rule("h", "cats", none_of=["adult"], keep_missing=True)).tolist() == [False, True, True, True]
+    assert rule_pass(t, Rule("h", "cats", any_of=["news"])).tolist() == [False, False, True, False]
+    json.dumps(load_variant("none", COLUMNS).to_dict())
