@@ -52,7 +52,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -300,6 +300,14 @@ class UrlPrefixIndex:
 # ---------------------------------------------------------------------------------------------------
 
 
+class HostFacts(NamedTuple):
+    categories: tuple[str, ...]  # the host or a parent domain short of the public suffix is listed
+    categories_exact: tuple[str, ...]  # the host itself is listed (Swallow v1)
+    registered_domain: str  # eTLD+1; the IP for an IP; "" for a public suffix
+    public_suffix: str
+    is_ip: bool
+
+
 @dataclass(frozen=True)
 class Blocklists:
     psl: PublicSuffixList
@@ -323,6 +331,28 @@ class Blocklists:
             adult_url_res=tuple(re.compile(e) for e in expr if e.strip()),
             manifest=json.loads(manifest_path.read_text()) if manifest_path.exists() else {},
         )
+
+    def host_facts(self, host: str) -> HostFacts:
+        """Categories, registered domain and public suffix of a host already :func:`normalise_host`-ed.
+
+        The host and each parent domain down to the registered domain are looked up; the public suffix
+        and its parents never are (``a.b.example.jp`` -> ``a.b.example.jp``, ``b.example.jp``,
+        ``example.jp``; not ``jp``). An IP literal is looked up as it is.
+        """
+        if not host:
+            return HostFacts((), (), "", "", False)
+        if is_ip(host):
+            names = tuple(self.hosts.names(self.hosts.mask_of([host])))
+            return HostFacts(names, names, host, "", True)
+        labels = host.split(".")
+        n_suffix = self.psl.suffix_labels(labels)
+        suffix = ".".join(labels[len(labels) - n_suffix :])
+        if n_suffix >= len(labels):  # the host is itself a public suffix: nothing to look up
+            return HostFacts((), (), "", suffix, False)
+        candidates = [".".join(labels[i:]) for i in range(len(labels) - n_suffix)]
+        cats = tuple(self.hosts.names(self.hosts.mask_of(candidates)))
+        exact = tuple(self.hosts.names(self.hosts.mask_of(candidates[:1]))) if cats else ()
+        return HostFacts(cats, exact, candidates[-1], suffix, False)
 
 
 _LOCK = threading.Lock()
@@ -351,24 +381,8 @@ def blocklists() -> Blocklists:
 
 
 @lru_cache(maxsize=1 << 16)
-def _host_facts(host: str) -> tuple[tuple[str, ...], tuple[str, ...], str, str, bool]:
-    """(categories, exact categories, registered domain, public suffix, is_ip) of a normalised host."""
-    bl = blocklists()
-    if not host:
-        return (), (), "", "", False
-    if is_ip(host):
-        mask = bl.hosts.mask_of([host])
-        names = tuple(bl.hosts.names(mask))
-        return names, names, host, "", True
-    labels = host.split(".")
-    n_suffix = bl.psl.suffix_labels(labels)
-    suffix = ".".join(labels[len(labels) - n_suffix :])
-    if n_suffix >= len(labels):  # the host is itself a public suffix: nothing to look up
-        return (), (), "", suffix, False
-    candidates = [".".join(labels[i:]) for i in range(len(labels) - n_suffix)]
-    cats = tuple(bl.hosts.names(bl.hosts.mask_of(candidates)))
-    exact = tuple(bl.hosts.names(bl.hosts.mask_of(candidates[:1]))) if cats else ()
-    return cats, exact, candidates[-1], suffix, False
+def _host_facts(host: str) -> HostFacts:
+    return blocklists().host_facts(host)
 
 
 def host_categories(host: str) -> list[str]:
@@ -440,7 +454,7 @@ def host_signals(url: str, host: str = "") -> dict:
     - ``host_is_ip`` (bool): the host is an IP literal (rare for real sites; common for spam/phishing).
     - ``url_depth``, ``url_length``, ``url_has_query``: see :func:`url_signals`.
     """
-    h = normalise_host(host or (_safe_hostname(url)))
+    h = normalise_host(host or _safe_hostname(url))
     cats, exact, reg, suffix, ip = _host_facts(h)
     bl = blocklists()
     scheme_less = url.split("://", 1)[-1].lower()
