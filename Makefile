@@ -10,7 +10,6 @@ INPUT  ?= data/sample/sample.warc.gz
 
 setup: $(STAMP)
 
-# torch==2.13.0 (CPU wheel on disk) arrives with the ablation trainer; nothing here needs it yet.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -e '.[test]'
