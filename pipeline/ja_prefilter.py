@@ -69,9 +69,10 @@ def ja_prefilter(body: bytes, content_type: str | None = None, min_kana: int = 8
         kana = data.count(_UTF8_KANA_LEADS[0]) + data.count(_UTF8_KANA_LEADS[1]) + data.count(_UTF8_KANA_LEADS[2])
     if kana >= min_kana:
         return PrefilterResult(True, "utf8_kana", kana)
-    declared = charset_from_content_type(content_type) or charset_from_markup(data)
-    if declared in JA_CHARSET_LABELS:
+    header, markup = charset_from_content_type(content_type), charset_from_markup(data)
+    if header in JA_CHARSET_LABELS or markup in JA_CHARSET_LABELS:  # either may lie; both are cheap
         return PrefilterResult(True, "ja_charset", 0)
+    declared = header or markup
     if b"&#" in data:
         ent = len(_ENTITY_KANA.findall(data))
         if ent >= min_kana:
