@@ -182,6 +182,8 @@ def annotate_warc(
     shard, stats_path = shard_paths(input_path, out_dir)
     if is_done(input_path, out_dir):
         return json.loads(stats_path.read_text(encoding="utf-8")) | {"skipped": True}
+    for stale in shard.parent.glob(f"{shard.name}.tmp-*"):
+        stale.unlink()  # left by an attempt that was killed; this attempt replaces it
     started = time.perf_counter()
     funnel = Funnel()
     counters: dict[str, int] = {}

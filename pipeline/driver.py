@@ -64,6 +64,10 @@ def merge_stats(results: list[dict]) -> dict:
         "charsets": dict(sorted(charsets.items())),
         "seconds_by_stage_summed_over_workers": {k: round(seconds[k], 3) for k in (*STAGES, "total")},
         "failures": failures[:1000],
+        "tasks": [
+            {k: r.get(k) for k in ("input", "shard", "records_in", "kept", "skipped", "failed", "node_id", "pid")}
+            for r in results
+        ],
     }
 
 
@@ -117,7 +121,8 @@ def _run_ray(inputs: list[str], out_dir: str, config: AnnotateConfig, show_progr
 
     @ray.remote(max_retries=max_retries, num_cpus=1)
     def annotate_task(path: str, out: str, cfg: AnnotateConfig, counter) -> dict:
-        return _annotate_one(path, out, cfg, progress=lambda n: counter.add.remote(n))
+        result = _annotate_one(path, out, cfg, progress=lambda n: counter.add.remote(n))
+        return result | {"node_id": ray.get_runtime_context().get_node_id(), "pid": os.getpid()}
 
     counter = Progress.remote()
     refs = {annotate_task.remote(p, out_dir, config, counter): i for i, p in enumerate(inputs)}
