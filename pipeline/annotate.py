@@ -25,6 +25,8 @@ from .decode import DecodeError, decode_html
 from .extract import ExtractTimeout, extract_text
 from .ja_prefilter import ja_prefilter
 from .langid import identify_language
+from .affiliate_evidence import affiliate_evidence
+from .host_signals import host_signals
 from .quality_signals import quality_signals
 from .reasons import Drop
 from .schema import SHARD_SCHEMA
@@ -38,7 +40,7 @@ FAILURE_REASONS = frozenset(
     {Drop.TRUNCATED, Drop.DECODE_ERROR, Drop.EXTRACT_TIMEOUT, Drop.EXTRACT_ERROR, Drop.TOO_LARGE, Drop.CONTENT_ENCODING, Drop.WARC_READ_ERROR}
 )
 MAX_FAILURES_KEPT = 200
-STAGES = ("read", "prefilter", "decode", "extract", "langid", "signals", "write")
+STAGES = ("read", "prefilter", "decode", "extract", "langid", "signals", "host", "affiliate", "write")
 
 
 def doc_id_for(record_id: str, url: str, warc_name: str, offset: int) -> str:
@@ -124,6 +126,14 @@ def annotate_records(
             funnel.drop(Drop.NOT_JAPANESE_LID, warc_name, rec.offset, rec.url, f"{label} {score:.2f}")
             continue
         signals = quality_signals(text)
+        now = clock()
+        funnel.seconds["signals"] += now - t
+        t = now
+        host = host_signals(rec.url, rec.host)
+        now = clock()
+        funnel.seconds["host"] += now - t
+        t = now
+        affiliate = affiliate_evidence(decoded.text, rec.url)  # needs the HTML: links, PR markers
         funnel.charsets[decoded.charset] += 1
         row = {
             "doc_id": doc_id_for(rec.record_id, rec.url, warc_name, rec.offset),
@@ -143,9 +153,11 @@ def annotate_records(
             "lid_score": score,
             "lid_ja_score": ja_score,
             **signals,
+            **host,
+            **affiliate,
         }
         now = clock()
-        funnel.seconds["signals"] += now - t
+        funnel.seconds["affiliate"] += now - t
         funnel.kept += 1
         yield row
         t = clock()

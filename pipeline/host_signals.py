@@ -30,13 +30,15 @@ publicite, sexual_education, shopping, warez (hosts); the same plus malware and 
 UT1's own adult host list (4.6 M hosts), malware/phishing host lists and the games, manga, celebrity,
 chat, social_networks, webmail, redirector and vpn categories were not staged; see the README.
 
-Memory and speed (measured by ``bench/affiliate_speed.py``, numbers in ``blocklists/README.md``): the
-~121 k hosts are held as one sorted ``uint64`` array of xxh3-64 hashes plus one ``uint32`` category
-bitmask per host (1.5 MB), looked up with one ``np.searchsorted`` per host for all its parent domains.
-A Python ``set`` per category or a ``dict`` host -> bitmask costs ~10x that (and ~0.5 GB for UT1's full
-4.6 M-host adult list, against ~55 MB here). A false hit needs an unlisted host whose 64-bit hash equals
-a listed one: probability n / 2^64 per lookup (7e-15 here, 3e-13 with 4.6 M hosts), so it is ignored. Loading is lazy, once per process (a Ray worker
-pays it on its first page).
+Memory and speed (measured by ``bench/affiliate_speed.py``; numbers in ``blocklists/README.md``): the
+121,535 distinct hosts are held as one sorted ``uint64`` array of xxh3-64 hashes plus one ``uint32``
+category bitmask per host (1.39 MiB), looked up with one ``np.searchsorted`` per host for all its parent
+domains. A Python ``set`` per category costs 15 MiB and a ``dict`` host -> bitmask 13 MiB (strings
+included), and would take ~0.5 GB for UT1's full 4.6 M-host adult list, against ~53 MB for the arrays.
+A false hit needs an unlisted host whose 64-bit hash equals a listed one: probability n / 2^64 per
+lookup (7e-15 here, 3e-13 with 4.6 M hosts), so it is ignored. Loading is lazy, once per process
+(0.2-0.4 s, ~9 MiB retained with the PSL and URL lists; a Ray worker pays it on its first page).
+Uncached lookups run at 20-40 k hosts/s on a loaded 2-core machine; repeated hosts are memoised.
 
 :func:`host_signals` returns every column; :data:`HOST_SIGNAL_TYPES` lists them with their Parquet types.
 """
@@ -200,15 +202,17 @@ class HostIndex:
         self._masks = masks
 
     @classmethod
-    def from_lists(cls, lists: Mapping[str, Iterable[str]]) -> "HostIndex":
-        """Build from ``{category: hosts}``; hosts are normalised. Up to 64 categories."""
+    def from_lists(cls, lists: Mapping[str, Iterable[str]], normalise: bool = True) -> "HostIndex":
+        """Build from ``{category: hosts}``; hosts are normalised unless ``normalise=False`` (the files of
+        ``blocklists/`` are already). Up to 64 categories."""
         categories = sorted(lists)
         if len(categories) > 64:
             raise ValueError("at most 64 categories fit a uint64 bitmask")
         mask_dtype = np.uint32 if len(categories) <= 32 else np.uint64
         hash_parts, mask_parts = [], []
         for bit, cat in enumerate(categories):
-            hs = np.fromiter((_hash(normalise_host(h)) for h in lists[cat]), dtype=np.uint64)
+            hosts = map(normalise_host, lists[cat]) if normalise else lists[cat]
+            hs = np.fromiter(map(_hash, hosts), dtype=np.uint64)
             hash_parts.append(hs)
             mask_parts.append(np.full(len(hs), 1 << bit, dtype=mask_dtype))
         hashes = np.concatenate(hash_parts) if hash_parts else np.zeros(0, np.uint64)
@@ -227,7 +231,7 @@ class HostIndex:
         for path in sorted(directory.glob("*.txt.gz")):
             with gzip.open(path, "rt", encoding="ascii") as f:
                 lists[path.name[: -len(".txt.gz")]] = f.read().split()
-        return cls.from_lists(lists)
+        return cls.from_lists(lists, normalise=False)
 
     def __len__(self) -> int:
         return len(self._hashes)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from .affiliate_evidence import AFFILIATE_EVIDENCE_TYPES
+from .host_signals import HOST_SIGNAL_TYPES
 from .quality_signals import SIGNAL_TYPES
 
 BASE_COLUMNS: list[tuple[str, pa.DataType, str]] = [
@@ -28,9 +30,24 @@ BASE_COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("lid_ja_score", pa.float32(), "probability of ja"),
 ]
 
-_TYPES = {"int32": pa.int32(), "int64": pa.int64(), "float32": pa.float32(), "float64": pa.float64()}
+_TYPES = {
+    "int32": pa.int32(),
+    "int64": pa.int64(),
+    "float32": pa.float32(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "string": pa.string(),
+    "list<string>": pa.list_(pa.string()),
+}
+
+#: Signal families in column order: quality (text), host/URL, affiliate evidence (HTML).
+SIGNAL_FAMILIES: dict[str, dict[str, str]] = {
+    "quality": SIGNAL_TYPES,
+    "host": HOST_SIGNAL_TYPES,
+    "affiliate": AFFILIATE_EVIDENCE_TYPES,
+}
 
 SHARD_SCHEMA = pa.schema(
     [pa.field(name, typ) for name, typ, _ in BASE_COLUMNS]
-    + [pa.field(name, _TYPES[typ]) for name, typ in SIGNAL_TYPES.items()]
+    + [pa.field(name, _TYPES[typ]) for family in SIGNAL_FAMILIES.values() for name, typ in family.items()]
 )
