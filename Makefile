@@ -6,7 +6,12 @@ STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out/sample
 INPUT  ?= data/sample/sample.warc.gz
 
-.PHONY: setup test pipeline annotate bench sample clean
+VARIANT ?= default
+A ?= default
+B ?= strict
+RUN    ?= $(OUT)
+
+.PHONY: setup test pipeline annotate dedup select select-diff notebooks bench sample clean
 
 setup: $(STAMP)
 
@@ -18,11 +23,28 @@ $(STAMP): pyproject.toml
 test: setup
 	$(BIN)/pytest -q
 
-# The main job on the bundled real sample: annotate (Ray, local cluster unless RAY_ADDRESS is set).
-pipeline: annotate
+# The main job on the bundled real sample, on Ray (a local cluster unless RAY_ADDRESS is set):
+# annotate every record -> dedup clusters -> select the default variant (report in out/sample/variants/default).
+pipeline: annotate dedup
+	$(MAKE) select VARIANT=default
 
 annotate: setup
 	$(BIN)/python -m pipeline annotate $(INPUT) --out $(OUT)
+
+dedup: setup
+	$(BIN)/python -m pipeline dedup --shards $(RUN)/shards --out $(RUN)/dedup
+
+# make select VARIANT=strict   (a name in pipeline/variants/ or a path to a .yaml)
+select: setup
+	$(BIN)/python -m pipeline select $(VARIANT) --run $(RUN)
+
+# make select-diff A=default B=strict   (both selected first)
+select-diff: setup
+	$(BIN)/python -m pipeline select-diff $(A) $(B) --run $(RUN)
+
+# Execute every notebook against the run (CI does this after make pipeline); copies in out/notebooks/.
+notebooks: setup
+	$(BIN)/python notebooks/run_notebooks.py --param RUN=$(RUN)
 
 # Benchmarks (results in bench/results/*.json, summarised in bench/README.md).
 bench: setup

@@ -12,6 +12,11 @@ from .inputs import CC_BASE, expand_inputs
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["dedup"]:  # its own argument parser (pipeline/dedup.py)
+        from .dedup import main as dedup_main
+
+        return dedup_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -35,8 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("b")
     diff.add_argument("--run", default="out/sample")
 
-    ded = sub.add_parser("dedup", help="MinHash + exact dedup over shards (see python -m pipeline dedup -h)", add_help=False)
-    ded.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("dedup", help="MinHash + exact dedup over shards: python -m pipeline dedup --shards RUN/shards --out RUN/dedup (-h for more)")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
@@ -56,10 +60,6 @@ def main(argv: list[str] | None = None) -> int:
         return _select(args)
     if args.command == "select-diff":
         return _select_diff(args)
-    if args.command == "dedup":
-        from .dedup import main as dedup_main
-
-        return dedup_main(args.rest)
     return 2
 
 
