@@ -27,6 +27,7 @@ from .ja_prefilter import ja_prefilter
 from .langid import identify_language
 from .affiliate_evidence import affiliate_evidence
 from .host_signals import host_signals
+from .ngword_signals import ngword_signals
 from .quality_signals import quality_signals
 from .reasons import Drop
 from .schema import SHARD_SCHEMA
@@ -40,7 +41,7 @@ FAILURE_REASONS = frozenset(
     {Drop.TRUNCATED, Drop.DECODE_ERROR, Drop.EXTRACT_TIMEOUT, Drop.EXTRACT_ERROR, Drop.TOO_LARGE, Drop.CONTENT_ENCODING, Drop.WARC_READ_ERROR}
 )
 MAX_FAILURES_KEPT = 200
-STAGES = ("read", "prefilter", "decode", "extract", "langid", "signals", "host", "affiliate", "write")
+STAGES = ("read", "prefilter", "decode", "extract", "langid", "signals", "ngwords", "host", "affiliate", "write")
 
 
 def doc_id_for(record_id: str, url: str, warc_name: str, offset: int) -> str:
@@ -129,6 +130,10 @@ def annotate_records(
         now = clock()
         funnel.seconds["signals"] += now - t
         t = now
+        ngwords = ngword_signals(text, n_ja_letters=signals["n_ja_letters"])
+        now = clock()
+        funnel.seconds["ngwords"] += now - t
+        t = now
         host = host_signals(rec.url, rec.host)
         now = clock()
         funnel.seconds["host"] += now - t
@@ -153,6 +158,7 @@ def annotate_records(
             "lid_score": score,
             "lid_ja_score": ja_score,
             **signals,
+            **ngwords,
             **host,
             **affiliate,
         }

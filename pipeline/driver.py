@@ -22,6 +22,8 @@ from .inputs import is_remote
 from .shard_writer import write_json_atomic
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: Not shipped to cluster workers: environments, outputs, test data and the bundled sample.
+RUNTIME_EXCLUDES = [".venv", ".git", "out", "results", "bench", "data", "tests", "notebooks", "classifiers/eval", "**/__pycache__"]
 
 
 def _annotate_one(input_path: str, out_dir: str, config: AnnotateConfig, progress=None) -> dict:
@@ -95,8 +97,9 @@ def _init_ray(num_cpus: int | None) -> float:
         address = os.environ.get("RAY_ADDRESS")
         kwargs: dict = {"include_dashboard": False, "logging_level": "WARNING", "log_to_driver": True}
         if address:
-            # A real cluster: ship this package (code + the LID model) to the workers.
-            kwargs["runtime_env"] = {"py_modules": [str(PACKAGE_DIR)]}
+            # A real cluster: ship the code, the LID model, NG-word lists and host blocklists (they
+            # live beside the package in the repo) as the job's working directory.
+            kwargs["runtime_env"] = {"working_dir": str(PACKAGE_DIR.parent), "excludes": RUNTIME_EXCLUDES}
             ray.init(address=address, **kwargs)
         else:
             ray.init(num_cpus=num_cpus, **kwargs)
@@ -154,7 +157,7 @@ def run_annotate(
     max_retries: int = 3,
 ) -> dict:
     """Annotate every input into ``out_dir/shards`` and write ``out_dir/funnel.json``."""
-    out_dir = str(out_dir)
+    out_dir = str(Path(out_dir).resolve())  # workers may run in another directory (Ray working_dir)
     Path(out_dir, "shards").mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     already = sum(1 for p in inputs if is_done(p, out_dir))

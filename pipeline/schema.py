@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from .affiliate_evidence import AFFILIATE_EVIDENCE_TYPES
 from .host_signals import HOST_SIGNAL_TYPES
+from .ngword_signals import NGWORD_SIGNAL_TYPES
 from .quality_signals import SIGNAL_TYPES
 
 BASE_COLUMNS: list[tuple[str, pa.DataType, str]] = [
@@ -40,9 +41,10 @@ _TYPES = {
     "list<string>": pa.list_(pa.string()),
 }
 
-#: Signal families in column order: quality (text), host/URL, affiliate evidence (HTML).
+#: Signal families in column order: quality (text), NG words (text), host/URL, affiliate evidence (HTML).
 SIGNAL_FAMILIES: dict[str, dict[str, str]] = {
     "quality": SIGNAL_TYPES,
+    "ngwords": NGWORD_SIGNAL_TYPES,
     "host": HOST_SIGNAL_TYPES,
     "affiliate": AFFILIATE_EVIDENCE_TYPES,
 }
