@@ -41,7 +41,7 @@ FAILURE_REASONS = frozenset(
     {Drop.TRUNCATED, Drop.DECODE_ERROR, Drop.EXTRACT_TIMEOUT, Drop.EXTRACT_ERROR, Drop.TOO_LARGE, Drop.CONTENT_ENCODING, Drop.WARC_READ_ERROR}
 )
 MAX_FAILURES_KEPT = 200
-STAGES = ("read", "prefilter", "decode", "extract", "langid", "signals", "ngwords", "host", "affiliate", "write")
+STAGES = ("read", "prefilter", "decode", "extract", "langid", "signals", "ngwords", "host", "affiliate", "classifier", "write")
 
 
 def doc_id_for(record_id: str, url: str, warc_name: str, offset: int) -> str:
@@ -207,14 +207,31 @@ def annotate_warc(
     counters: dict[str, int] = {}
     reported = 0
     records = read_warc(input_path, config, counters)
+    batch: list[dict] = []
+
+    def score_and_write(rows: list[dict]) -> None:
+        t = time.perf_counter()
+        if config.classifier and rows:
+            from classifiers.inference import predict  # loaded once per process
+
+            for row, (p_aff, p_adult) in zip(rows, predict([r["text"] for r in rows])):
+                row["p_affiliate"], row["p_adult"] = p_aff, p_adult
+        t2 = time.perf_counter()
+        funnel.seconds["classifier"] += t2 - t
+        for row in rows:
+            writer.write(row)
+        funnel.seconds["write"] += time.perf_counter() - t2
+
     with AtomicShardWriter(shard, SHARD_SCHEMA, config) as writer:
         for row in annotate_records(records, input_path, config, funnel):
-            t = time.perf_counter()
-            writer.write(row)
-            funnel.seconds["write"] += time.perf_counter() - t
+            batch.append(row)
+            if len(batch) >= config.rows_per_row_group:
+                score_and_write(batch)
+                batch = []
             if progress is not None and counters.get("records", 0) - reported >= progress_every:
                 progress(counters["records"] - reported)
                 reported = counters["records"]
+        score_and_write(batch)
     if progress is not None:
         progress(counters.get("records", 0) - reported)
     records_in = counters.get("records", 0)

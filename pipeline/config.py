@@ -29,7 +29,11 @@ class AnnotateConfig:
     lid_min_score: float = 0.5
     #: Characters of text given to fastText (the language is settled long before).
     lid_max_chars: int = 4000
-    #: Rows buffered before a Parquet row group is flushed (bounds a worker's memory).
+    #: Score every document with the trained affiliate/adult classifier (p_affiliate, p_adult);
+    #: when off, both columns are null.
+    classifier: bool = True
+    #: Rows buffered before a Parquet row group is flushed (bounds a worker's memory); the
+    #: classifier scores the same batch.
     rows_per_row_group: int = 512
     #: Parquet compression codec and level (fixed, so output bytes are reproducible).
     compression: str = "zstd"

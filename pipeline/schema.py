@@ -41,12 +41,17 @@ _TYPES = {
     "list<string>": pa.list_(pa.string()),
 }
 
-#: Signal families in column order: quality (text), NG words (text), host/URL, affiliate evidence (HTML).
+#: Trained affiliate/adult classifier (classifiers/), scored in batches by the annotate job.
+CLASSIFIER_TYPES: dict[str, str] = {"p_affiliate": "float32", "p_adult": "float32"}
+
+#: Signal families in column order: quality (text), NG words (text), host/URL, affiliate
+#: evidence (HTML), classifier probabilities (text).
 SIGNAL_FAMILIES: dict[str, dict[str, str]] = {
     "quality": SIGNAL_TYPES,
     "ngwords": NGWORD_SIGNAL_TYPES,
     "host": HOST_SIGNAL_TYPES,
     "affiliate": AFFILIATE_EVIDENCE_TYPES,
+    "classifier": CLASSIFIER_TYPES,
 }
 
 SHARD_SCHEMA = pa.schema(
