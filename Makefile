@@ -11,7 +11,7 @@ A ?= default
 B ?= strict
 RUN    ?= $(OUT)
 
-.PHONY: setup test pipeline annotate dedup select select-diff notebooks bench sample clean
+.PHONY: setup test pipeline annotate dedup select select-diff notebooks classifier classifier-eval classifier-data bench sample clean
 
 setup: $(STAMP)
 
@@ -46,11 +46,24 @@ select-diff: setup
 notebooks: setup
 	$(BIN)/python notebooks/run_notebooks.py --param RUN=$(RUN)
 
+# The affiliate/adult classifier: train from the committed classifiers/train/*.jsonl (deterministic),
+# evaluate on the hand-labelled set -> classifiers/REPORT.md + PR curves.
+classifier: setup
+	$(BIN)/python -m classifiers train
+
+classifier-eval: setup
+	$(BIN)/python -m classifiers evaluate
+
+# Maintainers only: rebuild the training set (needs ../shared/data and $(RUN)/shards).
+classifier-data: setup
+	$(BIN)/python -m classifiers build-data --shards $(RUN)/shards
+
 # Benchmarks (results in bench/results/*.json, summarised in bench/README.md).
 bench: setup
 	$(BIN)/python bench/annotate_speed.py
 	$(BIN)/python bench/extraction_quality.py
 	$(BIN)/python bench/precheck_recall.py
+	$(BIN)/python bench/classifier_speed.py
 
 # Rebuild the bundled sample from ../shared/data (needs that folder; the result is committed).
 sample: setup

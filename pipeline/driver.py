@@ -23,7 +23,7 @@ from .shard_writer import write_json_atomic
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Not shipped to cluster workers: environments, outputs, test data and the bundled sample.
-RUNTIME_EXCLUDES = [".venv", ".git", "out", "results", "bench", "data", "tests", "notebooks", "classifiers/eval", "**/__pycache__"]
+RUNTIME_EXCLUDES = [".venv", ".git", "out", "results", "bench", "data", "tests", "notebooks", "classifiers/eval", "classifiers/train", "ablation/evaldata", "**/__pycache__"]
 
 
 def _annotate_one(input_path: str, out_dir: str, config: AnnotateConfig, progress=None) -> dict:
