@@ -196,3 +196,29 @@ def test_extraction_time_limit_counts_timeouts_and_the_job_goes_on(tmp_path, fix
     assert stats["dropped"].get("extract_timeout", 0) >= 20  # a 0.5 ms limit stops (nearly) every page
     assert stats["kept"] + stats["dropped"]["extract_timeout"] == 29
     assert any(f["reason"] == "extract_timeout" and f["offset"] > 0 for f in stats["failures"])
+
+
+def test_every_shipped_variant_selects_on_the_sample_and_adds_up(sample_run):
+    """annotate -> dedup -> select for every file in pipeline/variants (sweeps expanded)."""
+    from pipeline.dedup import run_dedup
+    from pipeline.select import available_columns, run_select
+    from pipeline.variants import VARIANTS_DIR, expand_sweep, load_variant
+
+    out, summary = sample_run
+    run_dedup([str(p) for p in sorted((out / "shards").glob("*.parquet"))], out / "dedup", executor="local")
+    columns = available_columns(out)
+    kept = {}
+    for path in sorted(VARIANTS_DIR.glob("*.yaml")):
+        for variant in expand_sweep(load_variant(path.stem, columns)):
+            report = run_select(variant, out, executor="local")
+            assert report["docs_in"] == summary["kept"]
+            for rule in report["rules"].values():
+                assert rule["kept"] + rule["removed"] == report["docs_in"]
+                assert rule["removed_only_by_this_rule"] <= rule["removed"]
+            assert report["docs_kept"] == report["kept_by_rules"] - report["removed_by_dedup"]
+            assert (out / "variants" / variant.name / "report.md").exists()
+            kept[variant.name] = report["docs_kept"]
+    assert kept["none"] == summary["kept"]  # Japanese only: nothing removed
+    assert kept["strict"] <= kept["default"] <= kept["lenient"] <= kept["none"]
+    sweep = [kept[f"sweep-min-letters@letters.min={v}"] for v in (0, 100, 200, 400, 800, 1600)]
+    assert sweep == sorted(sweep, reverse=True)  # a higher minimum never keeps more
