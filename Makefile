@@ -11,7 +11,9 @@ A ?= default
 B ?= strict
 RUN    ?= $(OUT)
 
-.PHONY: setup test pipeline annotate dedup select select-diff notebooks classifier classifier-eval classifier-data bench sample clean
+SEEDS ?= 3
+
+.PHONY: ablation compare setup test pipeline annotate dedup select select-diff notebooks classifier classifier-eval classifier-data bench sample clean
 
 setup: $(STAMP)
 
@@ -57,6 +59,15 @@ classifier-eval: setup
 # Maintainers only: rebuild the training set (needs ../shared/data and $(RUN)/shards).
 classifier-data: setup
 	$(BIN)/python -m classifiers build-data --shards $(RUN)/shards
+
+# Ablation pretraining: the tiny GPT on a variant's shards (runs annotate/dedup/select if missing),
+# SEEDS seeds (0..SEEDS-1) -> results/<variant>/<seed>.json; ~3-5 min per seed on 2 CPU cores.
+ablation: setup
+	$(BIN)/python -m ablation train --variant $(VARIANT) --seeds $(SEEDS) --run $(RUN)
+
+# All results/ -> results/compare.md + compare.png (mean +- sd over seeds, noise marked).
+compare: setup
+	$(BIN)/python -m ablation compare --results results --out results/compare.md
 
 # Benchmarks (results in bench/results/*.json, summarised in bench/README.md).
 bench: setup
