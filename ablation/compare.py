@@ -80,6 +80,7 @@ def summarise(results: list[dict]) -> dict:
             "tokens_per_second": stats([r["timing"]["tokens_per_second"] for r in rs]),
             "curves": [r["curve"]["heldout"]["rows"] for r in rs],
             "contaminated": rs[0]["eval"].get("contaminated", {}),
+            "eval_items": {k: v.get("items") for k, v in rs[0]["eval"].get("sizes", {}).items()},
             "notes": rs[0]["eval"].get("notes", []),
         }
     return summary
@@ -175,6 +176,17 @@ def markdown(summary: dict, config_name: str, config_key: str, baseline: str, pn
     tps = [summary[v]["tokens_per_second"]["mean"] for v in variants]
     wall = [summary[v]["wall_seconds"]["mean"] for v in variants]
     lines.append(f"Training speed {min(tps):,.0f}–{max(tps):,.0f} tokens/s (mean per variant); wall time per run {min(wall) / 60:.1f}–{max(wall) / 60:.1f} min.")
+    item_se = []
+    for key, short, _, _ in metrics:
+        task = key.removesuffix("_acc")
+        n = any_r.get("eval_items", {}).get(task)
+        if key.endswith("_acc") and n:
+            p = float(np.mean([summary[v]["metrics"][key]["mean"] for v in variants if key in summary[v]["metrics"]]))
+            item_se.append(f"{short} ±{math.sqrt(p * (1 - p) / n):.3f} ({n} items)")
+    if item_se:
+        lines.append("The seed spread is training noise only: every variant is scored on the same fixed items. As an estimate of "
+                     "the task, an accuracy on that many items carries a binomial standard error of " + ", ".join(item_se)
+                     + "; a difference smaller than that is about these items, not about the task.")
     contaminated = {k: n for k, n in any_r["contaminated"].items() if n}
     if contaminated:
         lines.append("Evaluation items removed because they overlap the training text (the same items for every variant): "
