@@ -11,7 +11,7 @@ A ?= default
 B ?= strict
 RUN    ?= $(OUT)
 
-SEEDS ?= 3
+SEEDS ?= 1
 
 .PHONY: ablation compare setup test pipeline annotate dedup select select-diff notebooks classifier classifier-eval classifier-data bench sample clean
 

@@ -51,7 +51,8 @@ def load_results(results_dir: Path) -> list[dict]:
 
 def stats(values: list[float]) -> dict:
     a = np.asarray(values, dtype=float)
-    return {"mean": float(a.mean()), "sd": float(a.std(ddof=1)) if len(a) > 1 else float("nan"), "min": float(a.min()), "max": float(a.max()), "n": len(a)}
+    return {"mean": float(a.mean()), "sd": float(a.std(ddof=1)) if len(a) > 1 else float("nan"), "min": float(a.min()), "max": float(a.max()),
+            "n": len(a), "values": [float(x) for x in a]}
 
 
 def distinguishable(a: dict, b: dict) -> bool:
@@ -227,9 +228,8 @@ def plot(summary: dict, baseline: str, path: Path, title: str) -> None:
             st = summary[v]["metrics"].get(key)
             if st is None:
                 continue
-            seeds_vals = [st["min"], st["max"]]
             ax.errorbar([i], [st["mean"]], yerr=[[0 if math.isnan(st["sd"]) else st["sd"]]], fmt="o", color=colours[i % len(colours)], capsize=4)
-            ax.scatter([i, i], seeds_vals, s=8, color="grey", zorder=3)
+            ax.scatter([i] * st["n"], st["values"], s=8, color="grey", zorder=3)
         ax.set_xlim(-0.5, len(variants) - 0.5)
         ax.set_xticks(range(len(variants)))
         ax.set_xticklabels(variants, rotation=30, ha="right", fontsize=7)
@@ -237,7 +237,7 @@ def plot(summary: dict, baseline: str, path: Path, title: str) -> None:
         ax.set_title(textwrap.fill(label.split(" (")[0] + arrow, 52), fontsize=8)
     for ax in axes[n:]:
         ax.axis("off")
-    fig.suptitle(title + "  — mean ± sd over seeds, grey: min/max seed", fontsize=10)
+    fig.suptitle(title + "  — mean ± sd over seeds, grey: each seed", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
