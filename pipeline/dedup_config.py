@@ -7,10 +7,10 @@ defaults are in bench/README.md (bench/dedup_eval.py, bench/dedup_speed.py).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import yaml
+from .config import load_overrides
 
 
 @dataclass(frozen=True)
@@ -70,24 +70,7 @@ class DedupConfig:
 
     @classmethod
     def from_yaml(cls, path: str | Path | None) -> "DedupConfig":
-        if path is None:
-            return cls()
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: expected a mapping of setting: value")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ValueError(f"{path}: unknown setting(s) {unknown}; known: {sorted(known)}")
-        base = asdict(cls())
-        for key, value in data.items():
-            expected = type(base[key])
-            if expected is float and isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-            if not isinstance(value, expected) or isinstance(value, bool):
-                raise ValueError(f"{path}: {key} must be {expected.__name__}, got {value!r}")
-            base[key] = value
-        return cls(**base)
+        return load_overrides(cls, path)
 
     def to_dict(self) -> dict:
         return asdict(self) | {"num_perm": self.num_perm}
