@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from .dedup_normalize import normalized_codepoints
-from .minhash_signature import _M, _fmix64
+from .minhash_signature import ngram_hashes64
 
 SetParts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # pair index, side, lengths, values
 
@@ -27,13 +27,7 @@ def ngram_set(text: str, ngram: int) -> np.ndarray:
     cps = normalized_codepoints(text)
     if len(cps) == 0:
         return np.empty(0, dtype=np.uint64)
-    n = min(ngram, len(cps))
-    count = len(cps) - n + 1
-    h = cps[:count].astype(np.uint64)
-    for j in range(1, n):
-        h *= _M
-        h += cps[j : j + count]
-    h = np.sort(_fmix64(h))
+    h = np.sort(ngram_hashes64(cps, ngram))
     return h[np.concatenate([[True], h[1:] != h[:-1]])]
 
 

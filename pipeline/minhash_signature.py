@@ -49,17 +49,23 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint32(16))
 
 
-def shingle_hashes(cps: np.ndarray, ngram: int) -> np.ndarray:
-    """32-bit hashes of every character n-gram of a code-point array (duplicates kept)."""
-    if len(cps) == 0:
-        return np.empty(0, dtype=np.uint32)
+def ngram_hashes64(cps: np.ndarray, ngram: int) -> np.ndarray:
+    """Mixed 64-bit hashes of every character n-gram of a non-empty code-point array (duplicates
+    kept; a text shorter than ``ngram`` is one n-gram). Shared by signatures and verification."""
     n = min(ngram, len(cps))
     count = len(cps) - n + 1
     h = cps[:count].astype(np.uint64)
     for j in range(1, n):
         h *= _M
         h += cps[j : j + count]
-    return (_fmix64(h) >> np.uint64(32)).astype(np.uint32)
+    return _fmix64(h)
+
+
+def shingle_hashes(cps: np.ndarray, ngram: int) -> np.ndarray:
+    """32-bit hashes of every character n-gram of a code-point array (duplicates kept)."""
+    if len(cps) == 0:
+        return np.empty(0, dtype=np.uint32)
+    return (ngram_hashes64(cps, ngram) >> np.uint64(32)).astype(np.uint32)
 
 
 def shingle_hash(shingle: str | bytes) -> int:
