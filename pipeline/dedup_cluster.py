@@ -89,7 +89,7 @@ def cluster(paths: list[str], config: DedupConfig, ex, new_from: int | None = No
     forests = list(exact_forests)
     if old_forest is not None and len(old_forest[0]):
         forests.append(old_forest)
-    pair_refs, count_refs, band_partitions = [], [], []
+    pair_refs, band_partitions = [], []
     for bands in config.rounds:
         n_part = partition_count(config.partitions, banded * len(bands), config.max_keys_per_partition)
         band_partitions.append(n_part)

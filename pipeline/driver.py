@@ -8,7 +8,6 @@ stops the job and is retried on the next run (its shard was never marked done).
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections import Counter
@@ -177,7 +176,3 @@ def run_annotate(
     }
     write_json_atomic(Path(out_dir) / "funnel.json", summary)
     return summary
-
-
-def load_funnel(out_dir: str | Path) -> dict:
-    return json.loads(Path(out_dir, "funnel.json").read_text(encoding="utf-8"))

@@ -26,7 +26,6 @@ import pyarrow.parquet as pq
 import xxhash
 
 from .schema import SHARD_SCHEMA
-from .shard_writer import write_json_atomic
 from .variants import Rule, Variant, VariantError
 
 SAMPLES_PER_RULE = 8
@@ -294,7 +293,3 @@ def kept_ids(run_dir: str | Path, name: str) -> set[str]:
     for p in sorted((Path(run_dir) / "variants" / name / "shards").glob("*.parquet")):
         ids.update(pq.read_table(p, columns=["doc_id"])["doc_id"].to_pylist())
     return ids
-
-
-def write_json(path: Path, obj) -> None:
-    write_json_atomic(path, obj)
