@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +27,8 @@ import numpy as np
 import pyarrow.parquet as pq
 import torch
 
+from pipeline.io import atomic_path, write_json_atomic
+
 from .tokenizer import Tokenizer
 
 
@@ -36,36 +36,36 @@ def variant_shards(run_dir: str | Path, variant: str) -> list[Path]:
     return sorted(Path(run_dir, "variants", variant, "shards").glob("*.parquet"))
 
 
-def _pipeline(args: list[str]) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", *args]
-    print("ablation: running", " ".join(cmd), file=sys.stderr, flush=True)
-    return subprocess.run(cmd, capture_output=True, text=True)
-
-
 def ensure_variant(run_dir: str | Path, variant: str, inputs: list[str] | None = None, executor: str = "local") -> list[Path]:
     """The variant's shards, running the earlier stages that are missing (annotate, dedup, select).
 
-    annotate runs only when the run has no annotated shards (on ``inputs``); dedup only when
-    select says the variant needs ``RUN/dedup/clusters.parquet``.
+    In-process calls of the pipeline's own functions: annotate only when the run has no annotated
+    shards (on ``inputs``); dedup only when the variant deduplicates and the run has no clusters.
     """
+    from pipeline.annotate.config import AnnotateConfig
+    from pipeline.annotate.inputs import expand_inputs
+    from pipeline.annotate.run import run_annotate
+    from pipeline.dedup.config import DedupConfig
+    from pipeline.dedup.run import run_dedup
+    from pipeline.select.run import DEDUP_TABLE, available_columns, run_select
+    from pipeline.select.variants import load_variant
+
     run_dir = Path(run_dir)
     if not list(Path(run_dir, "shards").glob("*.parquet")):
         if not inputs:
             raise FileNotFoundError(f"{run_dir}/shards has no annotated shards and no --input WARC was given")
-        p = _pipeline(["pipeline", "annotate", *inputs, "--out", str(run_dir), "--executor", executor, "--no-progress"])
-        if p.returncode != 0:
-            raise RuntimeError(f"annotate failed:\n{p.stdout}\n{p.stderr}")
+        print(f"ablation: annotating {len(inputs)} input(s) into {run_dir}", file=sys.stderr, flush=True)
+        summary = run_annotate(expand_inputs(inputs), run_dir, AnnotateConfig(), executor=executor, show_progress=False)
+        if summary["inputs_done"] == 0:
+            raise RuntimeError(f"annotate failed on every input: {summary['inputs_failed']}")
     if variant_shards(run_dir, variant):
         return variant_shards(run_dir, variant)
-    select = ["pipeline", "select", variant, "--run", str(run_dir), "--executor", executor]
-    p = _pipeline(select)
-    if p.returncode != 0 and "dedup" in (p.stderr + p.stdout) and not Path(run_dir, "dedup", "clusters.parquet").exists():
-        d = _pipeline(["pipeline.dedup", "--shards", str(run_dir / "shards"), "--out", str(run_dir / "dedup"), "--executor", executor])
-        if d.returncode != 0:
-            raise RuntimeError(f"variant {variant!r} needs dedup, and dedup failed:\n{d.stdout}\n{d.stderr}")
-        p = _pipeline(select)
-    if p.returncode != 0:
-        raise RuntimeError(f"select {variant!r} failed:\n{p.stdout}\n{p.stderr}")
+    spec = load_variant(variant, available_columns(run_dir))
+    if spec.dedup and not (run_dir / DEDUP_TABLE).exists():
+        print(f"ablation: variant {variant!r} deduplicates: clustering {run_dir}/shards", file=sys.stderr, flush=True)
+        run_dedup(str(run_dir / "shards"), run_dir / "dedup", DedupConfig(), executor=executor)
+    print(f"ablation: selecting {variant!r}", file=sys.stderr, flush=True)
+    run_select(spec, run_dir, executor=executor)
     shards = variant_shards(run_dir, variant)
     if not shards:
         raise RuntimeError(f"select {variant!r} wrote no shards under {run_dir}/variants/{variant}/shards")
@@ -112,24 +112,21 @@ def pack(shards: list[Path], tok: Tokenizer, cache_dir: str | Path, name: str) -
         m = json.loads(meta_path.read_text())
         return PackedData(path, m["docs"], m["chars"], m["tokens"], fp)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    n_docs = n_chars = n_tokens = 0
-    with open(tmp, "wb") as f:
-        for shard in shards:
-            texts = [t for t in pq.read_table(shard, columns=["text"])["text"].to_pylist() if t]
-            for start in range(0, len(texts), 1024):
-                chunk = texts[start : start + 1024]
-                for ids in tok.encode_batch(chunk):
-                    ids.append(tok.eos_id)
-                    np.asarray(ids, dtype=np.uint16).tofile(f)
-                    n_tokens += len(ids)
-                n_docs += len(chunk)
-                n_chars += sum(map(len, chunk))
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        n_docs = n_chars = n_tokens = 0
+        with open(tmp, "wb") as f:
+            for shard in shards:
+                texts = [t for t in pq.read_table(shard, columns=["text"])["text"].to_pylist() if t]
+                for start in range(0, len(texts), 1024):
+                    chunk = texts[start : start + 1024]
+                    for ids in tok.encode_batch(chunk):
+                        ids.append(tok.eos_id)
+                        np.asarray(ids, dtype=np.uint16).tofile(f)
+                        n_tokens += len(ids)
+                    n_docs += len(chunk)
+                    n_chars += sum(map(len, chunk))
     meta = {"docs": n_docs, "chars": n_chars, "tokens": n_tokens, "shards": [str(s) for s in shards], "tokenizer": tok.key}
-    tmp = meta_path.with_name(f"{meta_path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1))
-    os.replace(tmp, meta_path)
+    write_json_atomic(meta_path, meta)
     return PackedData(path, n_docs, n_chars, n_tokens, fp)
 
 

@@ -35,6 +35,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import sentencepiece as spm
 
+from pipeline.io import write_bytes_atomic, write_json_atomic
+
 from .config import TokenizerConfig
 
 NEWLINE = "\n"
@@ -140,14 +142,10 @@ def get_tokenizer(run_dir: str | Path, config: TokenizerConfig, cache_dir: str |
     proto = train_tokenizer(texts, config)
     info = {"key": key, "config": dataclasses.asdict(config), "sample": desc, "sentencepiece": spm.__version__, "train_seconds": round(time.time() - t0, 2)}
     d.mkdir(parents=True, exist_ok=True)
-    tmp = d / f"spm.model.tmp-{os.getpid()}"
-    tmp.write_bytes(proto)
-    os.replace(tmp, d / "spm.model")
+    write_bytes_atomic(d / "spm.model", proto)
     tok = Tokenizer(proto, key, info)
     ids = tok.encode_batch(texts)
     info["sample"]["tokens"] = sum(map(len, ids))
     info["sample"]["chars_per_token"] = round(desc["chars"] / max(1, info["sample"]["tokens"]), 4)
-    tmp = d / f"info.json.tmp-{os.getpid()}"
-    tmp.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, d / "info.json")  # written last: marks the cache entry complete
+    write_json_atomic(d / "info.json", info)  # written last: marks the cache entry complete
     return tok

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import torch
 
+from pipeline.io import atomic_path, write_json_atomic
+
 from . import contamination
 from .config import AblationConfig
 from .data import EpochBatches, PackedData, ensure_variant, pack, shards_fingerprint
@@ -57,10 +59,7 @@ def get_lr(step: int, c: AblationConfig) -> float:
 
 
 def _atomic_json(path: Path, obj) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    write_json_atomic(path, obj)
 
 
 def prepare(variant: str, run_dir: Path, config: AblationConfig, results_dir: Path, inputs=None, executor="local") -> tuple[Tokenizer, PackedData, Suite]:
@@ -128,10 +127,8 @@ def run(variant: str, seed: int, run_dir: str | Path, config: AblationConfig, re
             print(f"ablation: ignoring {ckpt_path}: it belongs to another config/data/seed", file=sys.stderr)
 
     def save_checkpoint() -> None:
-        ckpt_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = ckpt_path.with_name(f"{ckpt_path.name}.tmp-{os.getpid()}")
-        torch.save({"identity": identity, "model": model.state_dict(), "optimizer": opt.state_dict(), "state": state}, tmp)
-        os.replace(tmp, ckpt_path)
+        with atomic_path(ckpt_path) as tmp:
+            torch.save({"identity": identity, "model": model.state_dict(), "optimizer": opt.state_dict(), "state": state}, tmp)
 
     from tqdm import tqdm
 

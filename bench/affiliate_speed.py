@@ -4,7 +4,7 @@
 
 Pages: every file of ``html/postlight-parser-ja/`` (28 news/tech pages, 2019-22, 1 Chinese) and
 ``html/chardet-legacy-ja/*/`` (61 Japanese blog feeds of 2005-06 in Shift_JIS/EUC-JP/CP932/ISO-2022-JP
-carrying HTML fragments, plus a few small test pages), decoded with ``pipeline.decode.decode_html``.
+carrying HTML fragments, plus a few small test pages), decoded with ``pipeline.annotate.decode.decode_html``.
 The page URL is the feed's own ``Source:`` line when it has one, else ``https://<file name>/``.
 
 Measured, one core, best of ``--repeat`` passes (the machine is shared; the load average is recorded):
@@ -40,14 +40,14 @@ sys.path.insert(0, str(REPO))
 
 import lxml.html  # noqa: E402
 
-from pipeline import host_signals as hs  # noqa: E402
-from pipeline.affiliate_evidence import (  # noqa: E402
+from pipeline.annotate.taggers import host as hs  # noqa: E402
+from pipeline.annotate.taggers.affiliate import (  # noqa: E402
     _HOST_RE,
     _network_of_host,
     affiliate_evidence,
     count_markers,
 )
-from pipeline.decode import decode_html  # noqa: E402
+from pipeline.annotate.decode import decode_html  # noqa: E402
 
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
 OUT = REPO / "bench" / "results" / "affiliate_speed.json"
@@ -107,7 +107,7 @@ _LOAD_SNIPPET = r"""
 import json, time, resource, psutil, os
 rss0 = psutil.Process().memory_info().rss
 t = time.perf_counter()
-from pipeline import host_signals as hs
+from pipeline.annotate.taggers import host as hs
 t_import = time.perf_counter() - t
 rss1 = psutil.Process().memory_info().rss
 t = time.perf_counter()

@@ -34,12 +34,12 @@ sys.path.insert(0, str(REPO))
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType  # noqa: E402
 
-from pipeline.config import AnnotateConfig  # noqa: E402
-from pipeline.decode import DecodeError, decode_html  # noqa: E402
-from pipeline.extract import extract_text  # noqa: E402
-from pipeline.ja_prefilter import ja_prefilter  # noqa: E402
-from pipeline.langid import identify_language, load_model  # noqa: E402
-from pipeline.warc_reader import PageRecord, read_warc  # noqa: E402
+from pipeline.annotate.config import AnnotateConfig  # noqa: E402
+from pipeline.annotate.decode import DecodeError, decode_html  # noqa: E402
+from pipeline.annotate.extract import extract_text  # noqa: E402
+from pipeline.annotate.prefilter import ja_prefilter  # noqa: E402
+from pipeline.annotate.langid import identify_language, load_model  # noqa: E402
+from pipeline.annotate.read import PageRecord, read_warc  # noqa: E402
 
 
 def _member(headers: list[tuple[str, str]], block: bytes) -> bytes:
@@ -178,7 +178,7 @@ def main() -> None:
     t, kept = time_it(lambda: floor_path(warc))
     results["c_floor_read_plus_precheck"] = {"seconds": round(t, 3), "records_per_s": round(built["records"] / t), "prechecked_japanese": kept}
 
-    from pipeline.annotate import annotate_warc
+    from pipeline.annotate.job import annotate_warc
 
     out_local = work / "out-local"
     shutil.rmtree(out_local, ignore_errors=True)
@@ -194,7 +194,7 @@ def main() -> None:
     # The same path as the real Ray job, one CPU; start-up reported apart.
     import ray
 
-    from pipeline.driver import run_annotate
+    from pipeline.annotate.run import run_annotate
 
     out_ray = work / "out-ray"
     shutil.rmtree(out_ray, ignore_errors=True)

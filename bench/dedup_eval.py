@@ -2,7 +2,7 @@
 ClueWeb09-ja shop-template pages of the bundled sample, for several LSH settings, vs datasketch.
 
 Input: data/sample/sample.warc.gz annotated in-process (bench/work/dedup-eval/annotated), every
-document of it (684) clustered by ``pipeline.dedup.run_dedup`` (executor local) per setting.
+document of it (684) clustered by ``pipeline.dedup.run.run_dedup`` (executor local) per setting.
 Gold: ``annotations/livedoor_neardup_pairs_sentJaccard.tsv`` under --shared (sentence Jaccard of
 the article files >= 0.5, both files of every pair in the sample), mapped to documents through
 data/sample/records.tsv (source path -> URL).
@@ -46,11 +46,11 @@ if str(REPO) not in sys.path:
 import numpy as np  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
-from pipeline.dedup import run_dedup  # noqa: E402
-from pipeline.dedup_config import DedupConfig  # noqa: E402
-from pipeline.dedup_signatures import read_signatures  # noqa: E402
-from pipeline.dedup_verify import jaccard, ngram_set  # noqa: E402
-from pipeline.minhash_signature import shingles, to_datasketch  # noqa: E402
+from pipeline.dedup.run import run_dedup  # noqa: E402
+from pipeline.dedup.config import DedupConfig  # noqa: E402
+from pipeline.dedup.signatures import read_signatures  # noqa: E402
+from pipeline.dedup.verify import jaccard, ngram_set  # noqa: E402
+from pipeline.dedup.minhash import shingles, to_datasketch  # noqa: E402
 
 SETTINGS = [  # (bands, rows, verify_threshold, note)
     (40, 20, 0.0, "Swallow v1: 20 rows x 40 bands, midpoint ~0.83"),
@@ -68,8 +68,8 @@ CHAR_BUCKETS = [(0.0, 0.3), (0.3, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8
 
 
 def annotate_sample(work: Path) -> Path:
-    from pipeline.config import AnnotateConfig
-    from pipeline.driver import run_annotate
+    from pipeline.annotate.config import AnnotateConfig
+    from pipeline.annotate.run import run_annotate
 
     out = work / "annotated"
     if not list((out / "shards").glob("*.parquet")):

@@ -3,7 +3,7 @@
 (a) Signatures, one core, one run, the same texts for every method: the sample's 684 extracted
     Japanese documents (bench/work/dedup-eval/annotated, made by bench/dedup_eval.py or here),
     mean 1,557 characters. Every method starts from the raw text and normalises it the same way
-    (``pipeline.dedup_normalize``); datasketch gets the character 5-grams as UTF-8 bytes and its
+    (``pipeline.dedup.normalize``); datasketch gets the character 5-grams as UTF-8 bytes and its
     default SHA-1 hash; our ``MinHasher`` does the rest with numpy. Methods: datasketch
     ``update`` per shingle (on every 4th document: it is slow), ``update_batch``, ours, and rensa
     ``RMinHash`` when it is installed. num_perm 128 (the mission's reference figures), 112 (our
@@ -12,7 +12,7 @@
     Normalisation alone: ours vs ``unicodedata.normalize('NFKC')``.
 (b) Cluster step on 1M documents: synthetic signature side tables with planted duplicates (exact
     copies, and near copies whose signatures agree with their original's in a share J of the
-    values, J uniform in [0.3, 1)), clustered by ``pipeline.dedup.cluster_side_tables`` with the
+    values, J uniform in [0.3, 1)), clustered by ``pipeline.dedup.run.cluster_side_tables`` with the
     default settings but no verification (synthetic signatures have no text), in a fresh process
     per executor: wall time, that process's peak RSS above its RSS before the step, the traced
     peak (numpy) and, on Ray, each task's. Each executor twice: with the default allocators, which
@@ -53,10 +53,10 @@ import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
-from pipeline.dedup_config import DedupConfig  # noqa: E402
-from pipeline.dedup_normalize import normalize, normalized_codepoints  # noqa: E402
-from pipeline.dedup_signatures import signature_array, signature_schema  # noqa: E402
-from pipeline.minhash_signature import MinHasher, shingles  # noqa: E402
+from pipeline.dedup.config import DedupConfig  # noqa: E402
+from pipeline.dedup.normalize import normalize, normalized_codepoints  # noqa: E402
+from pipeline.dedup.signatures import signature_array, signature_schema  # noqa: E402
+from pipeline.dedup.minhash import MinHasher, shingles  # noqa: E402
 
 
 def best_rates(methods: dict, repeats: int) -> dict:
@@ -206,8 +206,8 @@ VERIFIED = DedupConfig(bands=20, rows=5, verify_threshold=0.5)
 def text_run(work: Path, paths: list[str], executor: str, num_cpus: int, config: DedupConfig) -> dict:
     import shutil
 
-    from pipeline.dedup import run_dedup
-    from pipeline.dedup_executor import make_executor
+    from pipeline.dedup.run import run_dedup
+    from pipeline.executor import make_executor
 
     ex = make_executor(executor, num_cpus)
     out = work / f"text-out-{executor}-{config.bands}x{config.rows}-v{config.verify_threshold}"
@@ -227,8 +227,8 @@ def text_run(work: Path, paths: list[str], executor: str, num_cpus: int, config:
 
 def cluster_child(work: Path, executor: str, num_cpus: int) -> None:
     """Runs in a fresh process: the cluster step alone, with its memory."""
-    from pipeline.dedup import cluster_side_tables
-    from pipeline.dedup_executor import make_executor, peak_rss_bytes, reset_peak_rss, rss_bytes
+    from pipeline.dedup.run import cluster_side_tables
+    from pipeline.executor import make_executor, peak_rss_bytes, reset_peak_rss, rss_bytes
 
     config = DedupConfig(verify_threshold=0.0)
     paths = sorted(str(p) for p in (work / "signatures").glob("*.parquet"))

@@ -10,7 +10,7 @@ It needs no tokeniser, so it scores Japanese/Chinese pages the same way as Europ
 bag-of-tokens variant is reported beside it (tokens: runs of word characters, except that every
 CJK ideograph / kana is its own token).
 
-Configurations: trafilatura's pure defaults, what the pipeline ships (``pipeline.extract.extract_text``
+Configurations: trafilatura's pure defaults, what the pipeline ships (``pipeline.annotate.extract.extract_text``
 with ``TRAFILATURA_SETTINGS``), and alternatives (favor_precision, favor_recall, include_tables=False,
 fast=True), each of the alternatives with include_comments=False. Throughput is timed around the
 extraction call only, in this one process, after a warm-up extraction; configurations run
@@ -41,7 +41,7 @@ if str(REPO) not in sys.path:
 import lxml.html  # noqa: E402
 import trafilatura  # noqa: E402
 
-from pipeline.extract import TRAFILATURA_SETTINGS, extract_text  # noqa: E402
+from pipeline.annotate.extract import TRAFILATURA_SETTINGS, extract_text  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "html" / "mozilla-readability-testpages"
 DEFAULT_OUT = REPO / "bench" / "results" / "extraction_quality.json"
@@ -68,7 +68,7 @@ def _traf(**kw):
 #: name -> (callable html -> text, description of the options)
 CONFIGS: dict[str, tuple] = {
     "default": (_traf(), "trafilatura.extract(html) (pure defaults; include_comments=True)"),
-    "shipped": (_shipped, f"pipeline.extract.extract_text(html) = trafilatura.extract(html, **{TRAFILATURA_SETTINGS})"),
+    "shipped": (_shipped, f"pipeline.annotate.extract.extract_text(html) = trafilatura.extract(html, **{TRAFILATURA_SETTINGS})"),
     "favor_precision": (_traf(include_comments=False, favor_precision=True), "include_comments=False, favor_precision=True"),
     "favor_recall": (_traf(include_comments=False, favor_recall=True), "include_comments=False, favor_recall=True"),
     "no_tables": (_traf(include_comments=False, include_tables=False), "include_comments=False, include_tables=False (Swallow)"),

@@ -3,7 +3,7 @@
 On the 7,367 livedoor news articles (shared/data/text/livedoor-news/*/*.txt, the first 3 lines of each
 file, URL / date / title, skipped; the body is what a pipeline would see):
 
-1. Speed, one core: :func:`pipeline.ngword_signals.ngword_signals` on 1,000 articles (a seeded random
+1. Speed, one core: :func:`pipeline.annotate.taggers.ngwords.ngword_signals` on 1,000 articles (a seeded random
    sample), best of 5 passes, lists already loaded; plus the one-off list loading time.
    With ``--compare``, the matchers we did not choose, on the adult union: one ``re`` alternation sorted
    longest-first (on 100 articles: it is slow) and a trie-shaped regex.
@@ -37,8 +37,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline import ngword_signals as ng  # noqa: E402
-from pipeline.quality_signals import letter_signals  # noqa: E402
+from pipeline.annotate.taggers import ngwords as ng  # noqa: E402
+from pipeline.annotate.taggers.quality import letter_signals  # noqa: E402
 
 LIVEDOOR = Path("/work/shared/data/text/livedoor-news")
 OUT = REPO / "bench" / "results" / "ngword_speed.json"
@@ -256,7 +256,7 @@ def main() -> None:
         "machine": platform.machine(),
         "pyahocorasick_version": version("pyahocorasick"),
         "pipeline_module_sha256": {
-            f: hashlib.sha256((REPO / f).read_bytes()).hexdigest()[:12] for f in ("pipeline/ngword_signals.py",)
+            f: hashlib.sha256((REPO / f).read_bytes()).hexdigest()[:12] for f in ("pipeline/annotate/taggers/ngwords.py",)
         },
         "corpus": {"articles": n, "per_livedoor_category": dict(sorted(n_cat.items()))},
         "words_per_matcher": matcher.n_words,

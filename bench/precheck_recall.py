@@ -1,4 +1,4 @@
-"""Recall and skip rate of the raw-bytes Japanese pre-check (``pipeline.ja_prefilter``) against the full path.
+"""Recall and skip rate of the raw-bytes Japanese pre-check (``pipeline.annotate.prefilter``) against the full path.
 
 Corpus: every real page under the shared data folder:
 
@@ -49,9 +49,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from pipeline.decode import DecodeError, charset_from_content_type, charset_from_markup, decode_html  # noqa: E402
-from pipeline.extract import TRAFILATURA_SETTINGS, ExtractTimeout, extract_text  # noqa: E402
-from pipeline.ja_prefilter import (  # noqa: E402
+from pipeline.annotate.decode import DecodeError, charset_from_content_type, charset_from_markup, decode_html  # noqa: E402
+from pipeline.annotate.extract import TRAFILATURA_SETTINGS, ExtractTimeout, extract_text  # noqa: E402
+from pipeline.annotate.prefilter import (  # noqa: E402
     _EUC_KANA,
     _ENTITY_KANA,
     _ISO2022_ESC,
@@ -60,7 +60,7 @@ from pipeline.ja_prefilter import (  # noqa: E402
     _UTF8_KANA_LEADS,
     ja_prefilter,
 )
-from pipeline.langid import identify_language  # noqa: E402
+from pipeline.annotate.langid import identify_language  # noqa: E402
 
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
 DEFAULT_OUT = REPO / "bench" / "results" / "precheck_recall.json"

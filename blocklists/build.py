@@ -16,7 +16,7 @@ Writes, deterministically (gzip with mtime 0, sorted unique lines, so a rebuild 
 the same bytes):
 
 - ``domains/<category>.txt.gz``  lower-case ASCII (IDNA) hosts, sorted, unique; entries that are public
-  suffixes themselves (they could never match, see ``pipeline.host_signals``) and malformed lines dropped
+  suffixes themselves (they could never match, see ``pipeline.annotate.taggers.host``) and malformed lines dropped
 - ``urls/<category>.txt.gz``     lower-case ``host/path`` prefixes, sorted, unique
 - ``adult_url_expression.txt``   the UT1 regex, verbatim
 - ``public_suffix_list.dat.gz``  the Public Suffix List, verbatim (MPL-2.0 header kept)

@@ -143,8 +143,8 @@ def chardet_candidates() -> Iterator[dict]:
     the same forms the eval set uses."""
     sys.path.insert(0, str(REPO))
     from classifiers.eval.build_candidates import feed_items  # noqa: PLC0415
-    from pipeline.decode import decode_html  # noqa: PLC0415
-    from pipeline.extract import extract_text  # noqa: PLC0415
+    from pipeline.annotate.decode import decode_html  # noqa: PLC0415
+    from pipeline.annotate.extract import extract_text  # noqa: PLC0415
 
     for path in sorted(glob.glob(str(SHARED / "html/chardet-legacy-ja/*/*"))):
         key = "/".join(path.split("/")[-2:])
@@ -165,11 +165,11 @@ def sample_candidates(shards: Path) -> Iterator[dict]:
     and affiliate evidence re-computed from the WARC record's HTML (the shards keep text, not HTML)."""
     import pyarrow.parquet as pq  # noqa: PLC0415
 
-    from pipeline.affiliate_evidence import affiliate_evidence  # noqa: PLC0415
-    from pipeline.config import AnnotateConfig  # noqa: PLC0415
-    from pipeline.decode import decode_html  # noqa: PLC0415
-    from pipeline.host_signals import host_categories  # noqa: PLC0415
-    from pipeline.warc_reader import PageRecord, read_warc  # noqa: PLC0415
+    from pipeline.annotate.taggers.affiliate import affiliate_evidence  # noqa: PLC0415
+    from pipeline.annotate.config import AnnotateConfig  # noqa: PLC0415
+    from pipeline.annotate.decode import decode_html  # noqa: PLC0415
+    from pipeline.annotate.taggers.host import host_categories  # noqa: PLC0415
+    from pipeline.annotate.read import PageRecord, read_warc  # noqa: PLC0415
 
     for shard in sorted(shards.glob("*.parquet")):
         table = pq.read_table(shard, columns=["doc_id", "url", "host", "warc_file", "warc_offset", "text"])
@@ -221,7 +221,7 @@ def label_docs(docs: list[dict], hand: dict[str, tuple[str, str]], counts: Count
 
 
 def subsample_livedoor(docs: list[dict], rng: random.Random) -> list[dict]:
-    from pipeline.ngword_signals import ngword_signals  # noqa: PLC0415
+    from pipeline.annotate.taggers.ngwords import ngword_signals  # noqa: PLC0415
 
     by_cat: dict[str, list[dict]] = defaultdict(list)
     for d in docs:

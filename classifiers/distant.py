@@ -4,10 +4,10 @@ and which documents a person must read.
 The rules, first match wins (:func:`distant_label`):
 
 1. ``host:ut1-adult`` -> adult: the page's host is in UT1's ``adult`` or ``mixed_adult`` list
-   (``pipeline.host_signals.host_categories``).
+   (``pipeline.annotate.taggers.host.host_categories``).
 2. ``html:affiliate-links`` -> affiliate: the raw HTML links to affiliate networks at least
    :data:`MIN_AFF_LINKS` times, or discloses affiliate advertising (「アフィリエイト広告を利用しています」;
-   ``pipeline.affiliate_evidence``). Only pages with HTML (the sample WARC's records) can fire it.
+   ``pipeline.annotate.taggers.affiliate``). Only pages with HTML (the sample WARC's records) can fire it.
 3. ``source:news`` / ``source:encyclopedia`` -> clean: livedoor news articles and Wikipedia leads are
    edited publications. Their sexual vocabulary (dating columns, gravure news, health) is exactly what a
    word list removes wrongly, so they teach the classifier that such words alone do not make a page adult.
@@ -17,7 +17,7 @@ The rules, first match wins (:func:`distant_label`):
    (:data:`READ_AFFILIATE`) or adult vocabulary (:data:`READ_ADULT`). These go to a person
    (``classifiers/train/hand_labels.tsv``, labelled by the guideline ``classifiers/eval/GUIDELINE.md``);
    a keyword only chooses what to read, it never assigns a positive label.
-5. ``ng:very-dense`` -> adult: NG-word characters (the ``adult`` category of ``pipeline.ngword_signals``)
+5. ``ng:very-dense`` -> adult: NG-word characters (the ``adult`` category of ``pipeline.annotate.taggers.ngwords``)
    cover at least :data:`ADULT_NG_FRAC` of the Japanese letters of a non-news page. Four times Swallow's
    5% drop line: a page that is one fifth sexual vocabulary. Rare in our real data; such pages are
    usually also caught by rule 4 and read.

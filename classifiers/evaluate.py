@@ -3,11 +3,11 @@
 ``python -m classifiers evaluate [--report classifiers/REPORT.md]`` reads ``classifiers/eval/labelled.jsonl``
 (726 real documents; never trained on), scores every document with
 
-- the published NG-word rules as ``pipeline.ngword_signals`` reproduces them: Swallow v1 (NG characters
+- the published NG-word rules as ``pipeline.annotate.taggers.ngwords`` reproduces them: Swallow v1 (NG characters
   >= 5% of Japanese letters), llm-jp v1 (more than 3 hits of its adult list), HojiChar
   ``DiscardAdultContentJa`` (any hit); the ``ads`` category (HojiChar's advertisement list + our six
   affiliate-disclosure sentences) at any hit and at llm-jp's ``DiscardAds`` line (more than 10 hits);
-- the UT1 host lists (``pipeline.host_signals.host_categories`` of the document's URL host): adult
+- the UT1 host lists (``pipeline.annotate.taggers.host.host_categories`` of the document's URL host): adult
   (``adult``, ``mixed_adult``) and commercial (``shopping``, ``publicite``, ``marketingware``, ``dating``);
 - the two trained models (``linear``, the default of ``classifiers.inference``, and ``fasttext``) and
   their mean (``ensemble``),
@@ -74,8 +74,8 @@ def _host(url: str) -> str:
 
 def signals(docs: list[dict]) -> dict[str, np.ndarray]:
     """Rule scores per document (NG-word signals, host categories)."""
-    from pipeline.host_signals import host_categories  # noqa: PLC0415
-    from pipeline.ngword_signals import ngword_signals  # noqa: PLC0415
+    from pipeline.annotate.taggers.host import host_categories  # noqa: PLC0415
+    from pipeline.annotate.taggers.ngwords import ngword_signals  # noqa: PLC0415
 
     cols: dict[str, list[float]] = {k: [] for k in ("ng_swallow_char_frac", "ng_llmjp_hits", "ng_hojichar_hits",
                                                     "ng_ads_hits", "ng_adult_char_frac", "host_adult", "host_commerce")}

@@ -15,7 +15,7 @@ text reaches us in several forms, and each check below catches one of them (all 
    articles recur under several article ids, the sample WARC wraps the same chardet feed under its URL.
 4. **Same site** (only for eval documents of the sources named in ``site_sources``: ``chardet`` blogs and
    the ``clueweb09ja`` shop, whose pages are one template):
-   the registered domain (``pipeline.host_signals.registered_domain``) of an evaluated feed or post. The
+   the registered domain (``pipeline.annotate.taggers.host.registered_domain``) of an evaluated feed or post. The
    chardet corpus holds twin feeds of one blog in two formats whose posts differ
    (``blog.kabu-navi.com.xml`` is evaluated, ``blog.kabu-navi.com.atom.xml`` holds older posts of the same
    blog): not copies, but training on them would teach the classifier the very blogs it is tested on.
@@ -105,7 +105,7 @@ class EvalIndex:
     def __init__(self, eval_docs: Sequence[Mapping], site_sources: Sequence[str] = ()):
         self.sites: dict[str, str] = {}
         if site_sources:
-            from pipeline.host_signals import registered_domain  # noqa: PLC0415
+            from pipeline.annotate.taggers.host import registered_domain  # noqa: PLC0415
 
             self._site_of = lambda url: registered_domain(_host(url))
             for d in eval_docs:

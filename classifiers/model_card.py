@@ -120,7 +120,7 @@ def write_model_card(model_dir: Path) -> Path:
         "  real explicit fiction. Evaluated on 7 real positives only.",
         "- affiliate training positives are 53 real KWDLC leads (2011) + synthetic texts; the eval's largest",
         "  group (2005-06 blog feeds) has no counterpart in training, by design of the exclusion.",
-        "- Reads only text: the HTML evidence (`aff_*` columns of `pipeline.affiliate_evidence`) is a separate,",
+        "- Reads only text: the HTML evidence (`aff_*` columns of `pipeline.annotate.taggers.affiliate`) is a separate,",
         "  stronger signal for pages that carry network links.",
         "- Long pages are judged on their first 4,000 characters.",
         "",

@@ -2,9 +2,7 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures"
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE_WARC = REPO / "data" / "sample" / "sample.warc.gz"
+from tests.helpers import FIXTURES, REPO, SAMPLE_WARC  # noqa: F401
 
 
 @pytest.fixture(scope="session")
