@@ -5,7 +5,7 @@ sel}; ``sel`` says how the document was selected (random sample or an NG-word/ke
 oversample). Labels are NOT assigned here: every document is read and labelled by a person, and
 ``merge_labels.py`` joins the labels onto these candidates to write ``labelled.jsonl``.
 
-Text is what the pipeline would see: ``pipeline.decode.decode_html`` + ``pipeline.extract.extract_text``
+Text is what the pipeline would see: ``pipeline.annotate.decode.decode_html`` + ``pipeline.annotate.extract.extract_text``
 for HTML/feeds; feed posts (``#item-N``) are the item's title + its content/description with the tags
 stripped here (the pipeline never splits a feed; posts are split so that each real blog post is a
 separate labelled document). livedoor articles are verbatim: title line + body (header lines 1-2,
@@ -32,8 +32,8 @@ import sys
 
 from lxml import etree
 
-from pipeline.decode import decode_html
-from pipeline.extract import extract_text
+from pipeline.annotate.decode import decode_html
+from pipeline.annotate.extract import extract_text
 
 DATA = "/work/shared/data"
 SEED = 20261122
