@@ -37,10 +37,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from pipeline import SHARED_DATA  # noqa: E402
 from pipeline.annotate.taggers import ngwords as ng  # noqa: E402
 from pipeline.annotate.taggers.quality import letter_signals  # noqa: E402
 
-LIVEDOOR = Path("/work/shared/data/text/livedoor-news")
+LIVEDOOR = SHARED_DATA / "text" / "livedoor-news"
 OUT = REPO / "bench" / "results" / "ngword_speed.json"
 SAMPLE_SIZE = 1000
 SEED = 0

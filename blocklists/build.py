@@ -1,6 +1,6 @@
 """Rebuild the compact host/URL lists in this folder from the staged originals.
 
-    .venv/bin/python blocklists/build.py [--src /work/shared/data/blocklists]
+    .venv/bin/python blocklists/build.py [--src ../shared/data/blocklists]
 
 Reads (see ``$SRC/MANIFEST.md`` for where they come from):
 
@@ -37,8 +37,10 @@ import shutil
 import sys
 from pathlib import Path
 
+from pipeline import SHARED_DATA
+
 HERE = Path(__file__).resolve().parent
-DEFAULT_SRC = Path("/work/shared/data/blocklists")
+DEFAULT_SRC = SHARED_DATA / "blocklists"
 
 #: The UT1 mirror the staged copy was taken from (from ``$SRC/MANIFEST.md``).
 UT1_SOURCE = "UT1 blacklists (Universite Toulouse 1 Capitole, F. Prigent), mirror github.com/olbat/ut1-blacklists @ 804da92a (2026-08-17)"

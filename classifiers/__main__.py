@@ -3,7 +3,7 @@
     python -m classifiers train      [--out classifiers/models]       # make classifier
     python -m classifiers evaluate   [--report classifiers/REPORT.md] # make classifier-eval
     python -m classifiers build-data [--shards out/sample/shards]     # maintainers: rebuild classifiers/train/*.jsonl
-                                                                      # from /work/shared/data (needs it)
+                                                                      # from ../shared/data (needs it)
     python -m classifiers check-exclusion                             # training set vs eval set, exits 1 on overlap
     python -m classifiers crossval                                    # training-only CV of the backends (~5 min)
 """
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--report", type=Path, default=Path(__file__).resolve().parent / "REPORT.md")
     e.add_argument("--models", type=Path, default=Path(__file__).resolve().parent / "models")
     e.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the intervals")
-    b = sub.add_parser("build-data", help="rebuild the real training files from /work/shared/data")
+    b = sub.add_parser("build-data", help="rebuild the real training files from ../shared/data")
     b.add_argument("--shards", type=Path, default=None, help="annotate-job shards to draw from (e.g. out/sample/shards)")
     sub.add_parser("check-exclusion", help="check that no training document overlaps the eval set")
     sub.add_parser("crossval", help="training-only 5-fold CV of the backends (affiliate, real documents)")

@@ -1,4 +1,4 @@
-"""Build the real part of the training set, ``classifiers/train/<source>.jsonl``, from ``/work/shared/data``
+"""Build the real part of the training set, ``classifiers/train/<source>.jsonl``, from ``../shared/data``
 and the annotate job's shards. Run once by a maintainer (``python -m classifiers build-data``); the output
 is committed, so ``make classifier`` (training) reads only the repository.
 
@@ -7,7 +7,7 @@ Every candidate goes through the same three steps:
 1. **Exclusion** against the evaluation set (:mod:`classifiers.exclusion`): same id, same source path,
    inside an evaluated file, same URL, or text overlap. Excluded candidates are counted per source and
    reason in ``classifiers/train/build_report.json``; none reaches a training file (checked again at
-   the end with :func:`classifiers.exclusion.assert_disjoint`, and by ``tests/test_classifiers.py``).
+   the end with :func:`classifiers.exclusion.assert_disjoint`, and by ``tests/classifiers/test_classifiers.py``).
 2. **Label**: a person's label from ``classifiers/train/hand_labels.tsv`` when there is one, otherwise the
    distant rule of :func:`classifiers.distant.distant_label`. Candidates the rule sends to a person
    (``read:keyword``) but nobody has labelled are left out and counted (``unlabelled``).
@@ -46,13 +46,15 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from pipeline import SHARED_DATA
+
 from .distant import distant_label
 from .exclusion import EvalIndex, assert_disjoint
 
 REPO = Path(__file__).resolve().parent.parent
 TRAIN_DIR = Path(__file__).resolve().parent / "train"
 EVAL_PATH = Path(__file__).resolve().parent / "eval" / "labelled.jsonl"
-SHARED = Path(os.environ.get("JA_CC_SHARED_DATA", "/work/shared/data"))
+SHARED = SHARED_DATA
 SEED = 20261123
 LIVEDOOR_PER_CATEGORY = 70
 WIKIPEDIA_N = 1000

@@ -4,7 +4,7 @@ evaluation document.
 The hand-labelled set (``classifiers/eval/labelled.jsonl``) is the yardstick; a training document that
 is a copy or a near-copy of one of its documents would make the yardstick measure memory. The same real
 text reaches us in several forms, and each check below catches one of them (all real cases in
-``/work/shared/data``):
+``../shared/data``):
 
 1. **Same id** (``livedoor:peachy-6844976``) or **same source path** (``text/kwdlc/...#w201106-...``).
 2. **Inside an evaluated file**: the eval set holds the *feed-level* document of every chardet feed

@@ -1,5 +1,5 @@
 """Precision, recall, F1, PR curve, average precision (PR-AUC) and precision at a given recall: small exact
-functions over plain lists, so a reader can check them by hand (``tests/test_classifiers.py`` does).
+functions over plain lists, so a reader can check them by hand (``tests/classifiers/test_classifiers.py`` does).
 
 Conventions:
 

@@ -11,7 +11,7 @@
    sizes; and ``MODEL_CARD.md``.
 
 Deterministic: the same training files and parameters give byte-identical model files (fastText with
-``thread=1`` and a seed; liblinear; seeded folds and shuffles). ``tests/test_classifiers.py`` checks it
+``thread=1`` and a seed; liblinear; seeded folds and shuffles). ``tests/classifiers/test_classifiers.py`` checks it
 on a small set.
 """
 

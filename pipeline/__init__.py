@@ -10,3 +10,9 @@ from pathlib import Path
 
 #: The repository root: data that lives beside the package (ngwords/, blocklists/, configs/).
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+import os as _os
+
+#: The staged real-data folder (benchmarks, evaluation, rebuilding the sample): ``../shared/data``
+#: beside the repository, or ``$JA_CC_SHARED_DATA``. Nothing ``make test`` / ``make pipeline`` needs.
+SHARED_DATA = Path(_os.environ.get("JA_CC_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))

@@ -49,7 +49,7 @@ def write_json_atomic(path: str | Path, obj) -> None:
     write_text_atomic(path, json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False, default=str))
 
 
-def write_parquet_atomic(table: pa.Table, path: str | Path, compression: str = "zstd", compression_level: int = 3) -> None:
+def write_parquet_atomic(table: pa.Table, path: str | Path, compression: str = "zstd", compression_level: int | None = 3) -> None:
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp, compression=compression, compression_level=compression_level)
 

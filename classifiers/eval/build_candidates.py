@@ -32,10 +32,11 @@ import sys
 
 from lxml import etree
 
+from pipeline import SHARED_DATA
 from pipeline.annotate.decode import decode_html
 from pipeline.annotate.extract import extract_text
 
-DATA = "/work/shared/data"
+DATA = str(SHARED_DATA)
 SEED = 20261122
 
 # ---------------------------------------------------------------- helpers

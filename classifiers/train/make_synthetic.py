@@ -1,7 +1,7 @@
 """Write ``classifiers/train/synthetic.jsonl``: SYNTHETIC training examples, written by hand for this
 project. Every record carries ``"synthetic": true`` and an id starting with ``synthetic:``.
 
-Why they exist: real Japanese adult web text is absent from ``/work/shared/data`` (the only adult spam
+Why they exist: real Japanese adult web text is absent from ``../shared/data`` (the only adult spam
 there is Chinese) and almost all real affiliate text there is in the evaluation set. Without positives
 the classifier cannot be trained, so these texts were written to cover the genres of the labelling
 guideline (``classifiers/eval/GUIDELINE.md``): affiliate = referral / make-money / comparison / buy-link

@@ -12,7 +12,7 @@ numpy (lower(NFKC(c)) per character, one or several code points: ``…`` -> ``..
 path (``normalize_reference``): a character that NFKC could compose with or reorder against its
 neighbour (``ｶﾞ`` -> ``ガ``: the half-width voiced mark becomes U+3099;
 combining marks; Hangul vowel/final jamo) and Greek capital sigma (``str.lower`` is contextual
-there). Both paths give identical code points; tests/test_dedup.py checks it on real texts and on
+there). Both paths give identical code points; tests/dedup/test_dedup.py checks it on real texts and on
 random strings. No code point at or above U+30000 is changed by NFKC or lower case (Unicode 14,
 checked by a test), so the tables cover only the planes below.
 """

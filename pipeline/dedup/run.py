@@ -192,7 +192,7 @@ def _write_clusters(out: Path, paths: list[str], n_old: int, result: ClusterResu
     if n_old:
         upd = pa.table({"dup_cluster_id": list(updates), "new_dup_cluster_id": [v[0] for v in updates.values()],
                         "new_dup_cluster_size": pa.array([v[1] for v in updates.values()], pa.int32())}, schema=UPDATE_SCHEMA)
-        write_parquet_atomic(upd, out / "previous_updates.parquet", compression="none")
+        write_parquet_atomic(upd, out / "previous_updates.parquet", compression="snappy", compression_level=None)  # pyarrow's default
     return counts | {"clusters": _count_distinct(new_roots), "exact_groups": _count_distinct(new_exact), "previous_clusters_updated": len(updates)}
 
 

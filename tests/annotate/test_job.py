@@ -119,24 +119,26 @@ def test_rerun_skips_finished_warcs_and_redoes_the_rest(tmp_path, fixtures):
     assert summary["kept"] == json.loads((clean / "funnel.json").read_text())["kept"]
 
 
-def test_a_failure_mid_shard_leaves_no_shard_and_no_temp_file(tmp_path, fixtures, monkeypatch):
-    import pipeline.annotate.job as annotate
+def test_a_failure_mid_shard_leaves_no_shard_and_no_temp_file(tmp_path, fixtures):
+    class DiesOnTheTenthPage:
+        """A tagger whose worker dies mid-shard, after row groups were already flushed."""
 
-    calls = {"n": 0}
-    real = annotate.quality_signals
+        name = "dies"
+        columns = {}
 
-    def failing(text):
-        calls["n"] += 1
-        if calls["n"] == 10:
-            raise RuntimeError("worker dies here")
-        return real(text)
+        def __init__(self):
+            self.n = 0
+
+        def tag(self, page):
+            self.n += 1
+            if self.n == 10:
+                raise RuntimeError("worker dies here")
+            return {}
 
     warc = str(fixtures / "warc" / "clueweb-quirk.warc.gz")
-    monkeypatch.setattr(annotate, "quality_signals", failing)
     with pytest.raises(RuntimeError):
-        annotate_warc(warc, tmp_path, AnnotateConfig(rows_per_row_group=4))
+        annotate_warc(warc, tmp_path, AnnotateConfig(rows_per_row_group=4), extra_taggers=[DiesOnTheTenthPage()])
     assert list((tmp_path / "shards").iterdir()) == []  # row groups were flushed, yet nothing is visible
-    monkeypatch.setattr(annotate, "quality_signals", real)
     stats = annotate_warc(warc, tmp_path, AnnotateConfig(rows_per_row_group=4))
     assert stats["kept"] == 29 and "skipped" not in stats
 

@@ -23,7 +23,7 @@ from pipeline.dedup.run import CLUSTER_SCHEMA, main, run_dedup
 from pipeline.dedup.components import forest_from_edges, merge_forests, roots_of
 from pipeline.dedup.config import DedupConfig
 from pipeline.dedup.normalize import normalize, normalize_reference
-from pipeline.dedup.reference import reference_clusters
+from tests.dedup.reference import reference_clusters
 from pipeline.dedup.representatives import representatives
 from pipeline.dedup.signatures import read_signatures
 from pipeline.annotate.run import run_annotate
