@@ -195,12 +195,11 @@ def main() -> None:
     import ray
 
     from pipeline.annotate.run import run_annotate
+    from pipeline.executor import init_ray
 
     out_ray = work / "out-ray"
     shutil.rmtree(out_ray, ignore_errors=True)
-    t0 = time.perf_counter()
-    ray.init(num_cpus=1, include_dashboard=False, logging_level="ERROR")
-    startup = time.perf_counter() - t0
+    startup = init_ray(num_cpus=1)
     t, summary = time_it(lambda: run_annotate([str(warc)], out_ray, AnnotateConfig(), executor="ray", show_progress=False))
     ray.shutdown()
     results["a_annotate_ray_job"] = {"ray_startup_seconds": round(startup, 3), "job_seconds_after_startup": round(t, 3),

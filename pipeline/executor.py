@@ -42,14 +42,15 @@ def init_ray(num_cpus: int | None = None) -> float:
             # A real cluster: ship the code, the LID model, NG-word lists and host blocklists (they
             # live beside the package in the repo) as the job's working directory. Under
             # ``ray job submit --working-dir`` the job already runs in it: do not ship it twice.
+            kwargs["address"] = address
             if not os.environ.get("RAY_JOB_ID") and not os.environ.get("RAY_JOB_CONFIG_JSON_ENV_VAR"):
                 kwargs["runtime_env"] = {"working_dir": str(REPO_ROOT), "excludes": RUNTIME_EXCLUDES}
-            ray.init(address=address, **kwargs)
         else:
             # A cluster we start ourselves, on this machine: Ray 2.60 would otherwise print a token
             # authentication warning on every run. Not applied to a cluster we join (RAY_ADDRESS).
             os.environ.setdefault("RAY_AUTH_MODE", "disabled")
-            ray.init(num_cpus=num_cpus, **kwargs)
+            kwargs["num_cpus"] = num_cpus
+        ray.init(**kwargs)
     return time.perf_counter() - t
 
 

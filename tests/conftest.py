@@ -15,7 +15,8 @@ def ray_local():
     """One local Ray cluster for the whole test session (start-up is ~4 s)."""
     import ray
 
-    if not ray.is_initialized():
-        ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
+    from pipeline.executor import init_ray
+
+    init_ray(num_cpus=2)
     yield ray
     ray.shutdown()

@@ -18,6 +18,8 @@ import logging
 import signal
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import ClassVar
 
 from pipeline.annotate.reasons import Drop
 from pipeline.annotate.stage import Reject
@@ -63,14 +65,13 @@ def extract_text(html: str, url: str | None = None, timeout_s: float = 0.0, sett
         return trafilatura.extract(html, url=url, **opts) or ""
 
 
+@dataclass(frozen=True)
 class Extract:
     """Stage: HTML -> main text under a time limit; empty or absurdly long texts end here."""
 
-    name = "extract"
-
-    def __init__(self, timeout_s: float = 10.0, max_text_chars: int = 200_000):
-        self.timeout_s = timeout_s
-        self.max_text_chars = max_text_chars
+    timeout_s: float = 10.0
+    max_text_chars: int = 200_000
+    name: ClassVar[str] = "extract"
 
     def __call__(self, page):
         try:

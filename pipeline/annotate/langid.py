@@ -8,8 +8,10 @@ language of a page is settled long before 4,000 characters, and the cost is line
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import ClassVar
 
 from pipeline.annotate.reasons import Drop
 from pipeline.annotate.stage import Reject
@@ -39,14 +41,13 @@ def identify_language(text: str, max_chars: int = 4000, model_path: str | os.Pat
     return top, min(float(probs[0]), 1.0), min(ja, 1.0)
 
 
+@dataclass(frozen=True)
 class LanguageId:
     """Stage: fastText lid.176 on the text; only ``ja`` at ``min_score`` or more goes on."""
 
-    name = "langid"
-
-    def __init__(self, min_score: float = 0.5, max_chars: int = 4000):
-        self.min_score = min_score
-        self.max_chars = max_chars
+    min_score: float = 0.5
+    max_chars: int = 4000
+    name: ClassVar[str] = "langid"
 
     def __call__(self, page):
         label, score, ja_score = identify_language(page.text, max_chars=self.max_chars)
