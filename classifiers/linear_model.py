@@ -105,13 +105,14 @@ class LinearModel:
     intercept: np.ndarray  # (heads,)
     platt: np.ndarray  # (heads, 2): a, b
     params: LinearParams
+    heads: tuple[str, ...] = HEADS  # one row of coef per head, in this order
 
     def decision(self, X: sp.csr_matrix) -> np.ndarray:
         return np.asarray(X @ self.coef.T) + self.intercept
 
     def predict_features(self, feats: list[list[str]]) -> np.ndarray:
         if not feats:
-            return np.zeros((0, len(HEADS)))
+            return np.zeros((0, len(self.heads)))
         s = self.decision(self.vectorizer.transform(feats))
         z = s * self.platt[:, 0] + self.platt[:, 1]
         return 1.0 / (1.0 + np.exp(np.clip(z, -500, 500)))
@@ -121,17 +122,19 @@ class LinearModel:
         np.savez_compressed(
             path, vocab_utf8=vocab, idf=self.vectorizer.idf.astype(np.float32), coef=self.coef.astype(np.float32),
             intercept=self.intercept.astype(np.float64), platt=self.platt.astype(np.float64),
-            heads=np.array(HEADS), params=np.array([repr(asdict(self.params))]),
+            heads=np.array(self.heads), params=np.array([repr(asdict(self.params))]),
         )
 
     @classmethod
-    def load(cls, path: Path) -> "LinearModel":
+    def load(cls, path: Path, heads: tuple[str, ...] | None = HEADS) -> "LinearModel":
+        """``heads=None`` takes the heads the file names (a user-trained head); otherwise they must match."""
         z = np.load(path, allow_pickle=False)
         vocab = bytes(z["vocab_utf8"]).decode("utf-8").split("\n")
-        if tuple(z["heads"].tolist()) != HEADS:
-            raise ValueError(f"{path}: heads {z['heads'].tolist()} != {HEADS}")
+        stored = tuple(z["heads"].tolist())
+        if heads is not None and stored != heads:
+            raise ValueError(f"{path}: heads {list(stored)} != {heads}")
         params = LinearParams(**_literal_dict(str(z["params"][0])))
-        return cls(Vectorizer(vocab, z["idf"]), z["coef"].astype(np.float64), z["intercept"], z["platt"], params)
+        return cls(Vectorizer(vocab, z["idf"]), z["coef"].astype(np.float64), z["intercept"], z["platt"], params, stored)
 
 
 def _literal_dict(text: str) -> dict:
@@ -149,14 +152,15 @@ def _fit_platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return -float(lr.coef_[0, 0]), -float(lr.intercept_[0])
 
 
-def train(feats: list[list[str]], y_by_head: dict[str, list[int]], params: LinearParams = LinearParams()) -> LinearModel:
+def train(feats: list[list[str]], y_by_head: dict[str, list[int]], params: LinearParams = LinearParams(),
+          heads: tuple[str, ...] = HEADS) -> LinearModel:
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
     from sklearn.model_selection import StratifiedKFold  # noqa: PLC0415
 
     vec = Vectorizer.fit(feats, params)
     X = vec.transform(feats)
     coefs, intercepts, platts = [], [], []
-    for head in HEADS:
+    for head in heads:
         y = np.asarray(y_by_head[head])
 
         def make():
@@ -171,4 +175,4 @@ def train(feats: list[list[str]], y_by_head: dict[str, list[int]], params: Linea
         coefs.append(m.coef_[0])
         intercepts.append(m.intercept_[0])
         platts.append((a, b))
-    return LinearModel(vec, np.vstack(coefs), np.array(intercepts), np.array(platts), params)
+    return LinearModel(vec, np.vstack(coefs), np.array(intercepts), np.array(platts), params, tuple(heads))

@@ -8,12 +8,14 @@ with a class that has ``name``, ``columns`` (name -> Arrow type) and ``tag(page)
 from __future__ import annotations
 
 from pipeline.annotate.taggers.affiliate import AffiliateTagger
-from pipeline.annotate.taggers.classifier import ClassifierTagger
+from pipeline.annotate.taggers.classifier import ClassifierTagger, head_taggers
 from pipeline.annotate.taggers.host import HostTagger
 from pipeline.annotate.taggers.ngwords import NgWordTagger
 from pipeline.annotate.taggers.quality import QualityTagger
 
 
 def default_taggers(config) -> list:
-    """quality (text) -> NG words (text) -> host/URL -> affiliate evidence (HTML) -> classifier (batched)."""
-    return [QualityTagger(), NgWordTagger(), HostTagger(), AffiliateTagger(), ClassifierTagger(enabled=config.classifier)]
+    """quality (text) -> NG words (text) -> host/URL -> affiliate evidence (HTML) -> classifier (batched)
+    -> one head per ``classifiers/models/heads/*.npz`` (batched, ``p_<name>``)."""
+    return [QualityTagger(), NgWordTagger(), HostTagger(), AffiliateTagger(), ClassifierTagger(enabled=config.classifier),
+            *head_taggers(enabled=config.classifier)]
